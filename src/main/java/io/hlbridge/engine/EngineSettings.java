@@ -1,0 +1,114 @@
+package io.hlbridge.engine;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The settings of spec §9, read from the environment first and then from application.properties.
+ *
+ * <p>Each environment variable has a property twin: {@code ENGINE_HTTP_PORT} is
+ * {@code engine.http-port}, {@code HIGHLEVEL_API_URL} is {@code highlevel.api-url} (the first
+ * underscore becomes a dot, the others dashes). {@link #environmentOverrides} turns the environment
+ * into Camel override properties, so routes can use the same {@code {{engine.…}}} placeholders.
+ */
+public record EngineSettings(
+        int httpPort,
+        int managementPort,
+        String publicUrl,
+        Optional<String> adminToken,
+        Optional<String> secretKey,
+        Path dataDir,
+        Optional<String> dbUrl,
+        String dbUser,
+        String dbPassword,
+        int dbPoolSize,
+        String highLevelApiUrl,
+        String highLevelAuthorizeUrl,
+        Optional<String> highLevelClientId,
+        Optional<String> highLevelClientSecret,
+        Duration prospectDelay,
+        int delinquentAfter,
+        int logRetention) {
+
+    /** The environment variables the engine reads (spec §9 plus the data dir and pool size). */
+    public static final String[] VARIABLES = {
+        "ENGINE_HTTP_PORT", "ENGINE_MANAGEMENT_PORT", "ENGINE_PUBLIC_URL", "ENGINE_ADMIN_TOKEN",
+        "ENGINE_SECRET_KEY", "ENGINE_DATA_DIR", "ENGINE_DB_URL", "ENGINE_DB_USER", "ENGINE_DB_PASSWORD",
+        "ENGINE_DB_POOL_SIZE", "HIGHLEVEL_API_URL", "HIGHLEVEL_AUTHORIZE_URL", "HIGHLEVEL_CLIENT_ID",
+        "HIGHLEVEL_CLIENT_SECRET", "ENGINE_PROSPECT_DELAY", "ENGINE_DELINQUENT_AFTER", "ENGINE_LOG_RETENTION"
+    };
+
+    /** {@code ENGINE_HTTP_PORT} → {@code engine.http-port}. */
+    public static String propertyName(String variable) {
+        String lower = variable.toLowerCase();
+        int first = lower.indexOf('_');
+        return lower.substring(0, first) + "." + lower.substring(first + 1).replace('_', '-');
+    }
+
+    /** The variables that are set (and not blank), as property overrides. */
+    public static Map<String, String> environmentOverrides(Map<String, String> environment) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (String variable : VARIABLES) {
+            String value = environment.get(variable);
+            if (value != null && !value.isBlank()) {
+                overrides.put(propertyName(variable), value);
+            }
+        }
+        return overrides;
+    }
+
+    /** Reads the settings through a property lookup (Camel's properties component, already overridden). */
+    public static EngineSettings from(Function<String, Optional<String>> property) {
+        Function<String, String> required = name -> property.apply(name)
+                .orElseThrow(() -> new IllegalStateException("missing setting " + name));
+        Function<String, Optional<String>> optional = name -> property.apply(name).filter(v -> !v.isBlank());
+        int httpPort = integer(required.apply("engine.http-port"), "ENGINE_HTTP_PORT");
+        return new EngineSettings(
+                httpPort,
+                integer(required.apply("engine.management-port"), "ENGINE_MANAGEMENT_PORT"),
+                optional.apply("engine.public-url").orElse("http://localhost:" + httpPort).replaceAll("/+$", ""),
+                optional.apply("engine.admin-token"),
+                optional.apply("engine.secret-key"),
+                Path.of(required.apply("engine.data-dir")).toAbsolutePath().normalize(),
+                optional.apply("engine.db-url"),
+                optional.apply("engine.db-user").orElse("postgres"),
+                optional.apply("engine.db-password").orElse(""),
+                integer(required.apply("engine.db-pool-size"), "ENGINE_DB_POOL_SIZE"),
+                required.apply("highlevel.api-url").replaceAll("/+$", ""),
+                required.apply("highlevel.authorize-url"),
+                optional.apply("highlevel.client-id"),
+                optional.apply("highlevel.client-secret"),
+                duration(required.apply("engine.prospect-delay")),
+                integer(required.apply("engine.delinquent-after"), "ENGINE_DELINQUENT_AFTER"),
+                integer(required.apply("engine.log-retention"), "ENGINE_LOG_RETENTION"));
+    }
+
+    /** No HighLevel app configured: the engine serves its built-in HighLevel sandbox instead. */
+    public boolean sandboxMode() {
+        return highLevelClientId.isEmpty();
+    }
+
+    public boolean embeddedDatabase() {
+        return dbUrl.isEmpty();
+    }
+
+    private static int integer(String value, String variable) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(variable + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static Duration duration(String value) {
+        try {
+            return Duration.parse(value.trim());
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("ENGINE_PROSPECT_DELAY must be an ISO-8601 duration such as PT2H, got '" + value + "'");
+        }
+    }
+}

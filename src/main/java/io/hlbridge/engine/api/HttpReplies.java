@@ -1,0 +1,73 @@
+package io.hlbridge.engine.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes HTTP answers onto an exchange: JSON bodies, and problems as {@code application/problem+json}.
+ * The shared route configuration calls {@link #problem(Exchange)} for every exception, so no request
+ * ever gets a stack trace back; an unexpected exception becomes a plain 500 and is logged here.
+ */
+public final class HttpReplies {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpReplies.class);
+
+    private HttpReplies() {
+    }
+
+    public static void json(Exchange exchange, int status, Object body) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*", "CamelHttpResponseCode");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(Json.write(body));
+    }
+
+    public static void noContent(Exchange exchange) {
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        message.setBody(null);
+    }
+
+    /** Renders the exception caught on this exchange as a problem (used by the error handler). */
+    public static void problem(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ProblemException problem = asProblem(caught, exchange);
+        ObjectNode body = Json.object();
+        body.put("type", "about:blank");
+        body.put("title", problem.title());
+        body.put("status", problem.status());
+        body.put("detail", problem.getMessage());
+        if (problem.field() != null) {
+            body.put("field", problem.field());
+        }
+        if (!problem.errors().isEmpty()) {
+            var errors = body.putArray("errors");
+            problem.errors().forEach(e -> errors.addObject().put("field", e.field()).put("message", e.message()));
+        }
+        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
+        if (path != null) {
+            body.put("instance", path);
+        }
+        Message message = exchange.getMessage();
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        message.setBody(Json.write(body));
+    }
+
+    private static ProblemException asProblem(Throwable caught, Exchange exchange) {
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof ProblemException p) {
+                return p;
+            }
+        }
+        LOG.error("Unexpected failure serving {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
+                exchange.getMessage().getHeader(Exchange.HTTP_PATH), caught);
+        return new ProblemException(500, "Internal error",
+                "the engine could not complete this request; it has been logged");
+    }
+}

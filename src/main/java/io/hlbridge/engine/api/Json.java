@@ -1,0 +1,69 @@
+package io.hlbridge.engine.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/** The engine's one Jackson mapper and the few JSON chores every API handler needs. */
+public final class Json {
+    public static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
+
+    private Json() {
+    }
+
+    public static ObjectNode object() {
+        return MAPPER.createObjectNode();
+    }
+
+    public static String write(Object value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("could not write JSON", e);
+        }
+    }
+
+    public static JsonNode read(String text) {
+        try {
+            return MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalStateException("stored JSON is unreadable", e);
+        }
+    }
+
+    /** Parses a request body that must be one JSON object; anything else is a 400 in words. */
+    public static ObjectNode requestObject(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw ProblemException.badRequest("the request body is empty; a JSON object was expected");
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new ProblemException(400, "Malformed JSON", "the request body is not valid JSON: " + conciseReason(e));
+        }
+        if (node == null || !node.isObject()) {
+            throw ProblemException.badRequest("the request body must be a JSON object");
+        }
+        return (ObjectNode) node;
+    }
+
+    /** Jackson's message without the source excerpt it appends (which could echo secrets). */
+    private static String conciseReason(IOException e) {
+        String message = e.getMessage() == null ? "unreadable" : e.getMessage();
+        int cut = message.indexOf("\n at [Source");
+        if (cut < 0) {
+            cut = message.indexOf(" at [Source");
+        }
+        String reason = cut >= 0 ? message.substring(0, cut) : message;
+        if (e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe && jpe.getLocation() != null) {
+            reason = reason + " (line " + jpe.getLocation().getLineNr() + ", column " + jpe.getLocation().getColumnNr() + ")";
+        }
+        return reason.lines().findFirst().orElse(reason);
+    }
+}

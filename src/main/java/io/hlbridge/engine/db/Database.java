@@ -1,0 +1,114 @@
+package io.hlbridge.engine.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hlbridge.engine.EngineSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine's PostgreSQL: the one given by {@code ENGINE_DB_URL}, or an embedded one whose data
+ * lives in {@code ENGINE_DATA_DIR/postgres} and survives restarts. Either way the schema is migrated
+ * with Flyway before anything else touches it, and access goes through one HikariCP pool.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final EmbeddedPostgres embedded;
+    private final HikariDataSource dataSource;
+    private final String schemaVersion;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String schemaVersion) {
+        this.embedded = embedded;
+        this.dataSource = dataSource;
+        this.schemaVersion = schemaVersion;
+    }
+
+    public static Database open(EngineSettings settings) {
+        EmbeddedPostgres embedded = null;
+        String url;
+        String user = settings.dbUser();
+        String password = settings.dbPassword();
+        if (settings.embeddedDatabase()) {
+            embedded = startEmbedded(settings.dataDir());
+            url = embedded.getJdbcUrl("postgres", "postgres");
+            user = "postgres";
+            password = "";
+        } else {
+            url = settings.dbUrl().orElseThrow();
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("engine");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(settings.dbPoolSize());
+        config.setMinimumIdle(Math.min(4, settings.dbPoolSize()));
+        config.setConnectionTimeout(10_000);
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        config.addDataSourceProperty("ApplicationName", "hlbridge-engine");
+        HikariDataSource dataSource;
+        String schemaVersion;
+        try {
+            dataSource = new HikariDataSource(config);
+            Flyway flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+            flyway.migrate();
+            schemaVersion = flyway.info().current().getVersion().getVersion();
+        } catch (RuntimeException e) {
+            closeQuietly(embedded);
+            throw e;
+        }
+        LOG.info("Database ready ({}), schema migrated", embedded != null ? "embedded PostgreSQL in " + settings.dataDir().resolve("postgres") : url);
+        return new Database(embedded, dataSource, schemaVersion);
+    }
+
+    private static EmbeddedPostgres startEmbedded(Path dataDir) {
+        try {
+            Path pgData = dataDir.resolve("postgres");
+            Path pgBinaries = dataDir.resolve("postgres-binaries");
+            Files.createDirectories(pgData);
+            Files.createDirectories(pgBinaries);
+            return EmbeddedPostgres.builder()
+                    .setDataDirectory(pgData)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(pgBinaries.toFile())
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "128MB")
+                    .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    .start();
+        } catch (IOException e) {
+            throw new IllegalStateException("could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** The schema version this build migrated the database to. */
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+        closeQuietly(embedded);
+    }
+
+    private static void closeQuietly(EmbeddedPostgres embedded) {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                LOG.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package io.hlbridge.engine.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * The durable, idempotent inbox of store events. {@link #store} returns only after the row is
+ * committed, so an event answered {@code 202 accepted} survives a crash from that moment on; the
+ * unique (marketplace, webhook-id) constraint makes redeliveries {@code duplicate}, whatever the
+ * number of replicas racing on the same id.
+ */
+public final class Inbox {
+    public enum Outcome { ACCEPTED, DUPLICATE }
+
+    private final Jdbi jdbi;
+
+    public Inbox(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Outcome store(String marketplaceId, String webhookId, ObjectNode event, String rawBody) {
+        int inserted = jdbi.withHandle(h -> h.createUpdate("""
+                INSERT INTO inbox_event (marketplace_id, webhook_id, event_type, ordering_key, payload)
+                VALUES (:marketplace, :webhookId, :type, :orderingKey, CAST(:payload AS jsonb))
+                ON CONFLICT (marketplace_id, webhook_id) DO NOTHING""")
+                .bind("marketplace", marketplaceId)
+                .bind("webhookId", webhookId)
+                .bind("type", event.path("type").asText())
+                .bind("orderingKey", orderingKey(event))
+                .bind("payload", rawBody)
+                .execute());
+        return inserted == 1 ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+    }
+
+    /**
+     * Events about one customer (and so about each of their orders and subscriptions) share a key
+     * and are processed in the order they were accepted.
+     */
+    static String orderingKey(ObjectNode event) {
+        return event.path("customer").path("email").asText().trim().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,114 @@
+package io.hlbridge.engine.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.EngineMetrics;
+import io.hlbridge.engine.api.HttpReplies;
+import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.api.ProblemException;
+import io.hlbridge.engine.marketplace.MarketplaceStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The steps of {@code POST /webhooks/{marketplaceId}} (spec §3), each a method the route calls in
+ * turn: check the envelope, verify the signature, validate the event, store it, answer 202.
+ */
+public final class WebhookIntake {
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** Set once the signature checks out: from then on a failure is logged under the marketplace. */
+    public static final String AUTHENTICATED_MARKETPLACE = "engine.authenticatedMarketplace";
+    public static final String EVENT = "engine.event";
+    public static final String OUTCOME = "engine.intakeOutcome";
+
+    private final MarketplaceStore marketplaces;
+    private final StoreEventSchema schema;
+    private final Inbox inbox;
+    private final Clock clock;
+    private final EngineMetrics metrics;
+
+    public WebhookIntake(MarketplaceStore marketplaces, StoreEventSchema schema, Inbox inbox, Clock clock,
+                         EngineMetrics metrics) {
+        this.marketplaces = marketplaces;
+        this.schema = schema;
+        this.inbox = inbox;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** 415 unless the body is JSON; 413 past 1 MiB. */
+    public void checkEnvelope(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (!isJson(contentType)) {
+            throw new ProblemException(415, "Unsupported media type",
+                    "send the event with 'Content-Type: application/json'");
+        }
+        byte[] body = in.getBody(byte[].class);
+        if (body != null && body.length > MAX_BODY_BYTES) {
+            throw new ProblemException(413, "Payload too large", "a store event may be at most 1 MiB");
+        }
+        in.setBody(body == null ? new byte[0] : body);
+    }
+
+    /** 404 for an unknown marketplace, 401 for a missing or bad signature or a stale timestamp. */
+    public void verifySignature(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String marketplaceId = in.getHeader("marketplaceId", String.class);
+        List<String> secrets = marketplaces.webhookSecrets(marketplaceId)
+                .orElseThrow(() -> ProblemException.notFound("no marketplace with id '" + marketplaceId + "'"));
+        try {
+            StandardWebhooks.verify(secrets, in.getHeader("webhook-id", String.class),
+                    in.getHeader("webhook-timestamp", String.class), in.getHeader("webhook-signature", String.class),
+                    in.getBody(byte[].class), clock.instant());
+        } catch (StandardWebhooks.Rejected rejected) {
+            throw ProblemException.unauthorized(rejected.getMessage());
+        }
+        exchange.setProperty(AUTHENTICATED_MARKETPLACE, marketplaceId);
+    }
+
+    /** 400 for malformed JSON or a body that breaks the schema, naming the field. */
+    public void validate(Exchange exchange) {
+        exchange.setProperty(EVENT, schema.parse(exchange.getMessage().getBody(byte[].class)));
+    }
+
+    /** Commits the event to the inbox (or finds it there already). */
+    public void store(Exchange exchange) {
+        Message in = exchange.getMessage();
+        ObjectNode event = exchange.getProperty(EVENT, ObjectNode.class);
+        Inbox.Outcome outcome = inbox.store(exchange.getProperty(AUTHENTICATED_MARKETPLACE, String.class),
+                in.getHeader("webhook-id", String.class), event,
+                new String(in.getBody(byte[].class), StandardCharsets.UTF_8));
+        exchange.setProperty(OUTCOME, outcome);
+    }
+
+    /** {@code 202 {"id": "<webhook-id>", "status": "accepted" | "duplicate"}}. */
+    public void reply(Exchange exchange) {
+        ObjectNode body = Json.object();
+        body.put("id", exchange.getMessage().getHeader("webhook-id", String.class));
+        String outcome = exchange.getProperty(OUTCOME, Inbox.Outcome.class).name().toLowerCase(Locale.ROOT);
+        body.put("status", outcome);
+        HttpReplies.json(exchange, 202, body);
+        metrics.count("engine_webhooks_total", "outcome", outcome);
+    }
+
+    /**
+     * Called by the route's error handler before the problem is answered. Unauthenticated requests
+     * are only counted, so nobody can flood a marketplace's log; the others are counted as rejected.
+     */
+    public void rejected(Exchange exchange) {
+        boolean authenticated = exchange.getProperty(AUTHENTICATED_MARKETPLACE) != null;
+        metrics.count("engine_webhooks_total", "outcome", authenticated ? "rejected" : "unauthenticated");
+    }
+
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+    }
+}

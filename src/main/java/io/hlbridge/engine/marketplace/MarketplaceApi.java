@@ -1,0 +1,87 @@
+package io.hlbridge.engine.marketplace;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.api.AdminAuth;
+import io.hlbridge.engine.api.HttpReplies;
+import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.api.ProblemException;
+import io.hlbridge.engine.api.Principal;
+import io.hlbridge.engine.marketplace.MarketplaceStore.Marketplace;
+import java.util.List;
+import org.apache.camel.Exchange;
+
+/** Handlers of {@code /api/v1/marketplaces} (spec §8). Authentication already ran (AdminAuth). */
+public final class MarketplaceApi {
+    private final MarketplaceStore store;
+
+    public MarketplaceApi(MarketplaceStore store) {
+        this.store = store;
+    }
+
+    public void create(Exchange exchange) {
+        AdminAuth.requireOperator(exchange);
+        ObjectNode body = Json.requestObject(exchange.getMessage().getBody(byte[].class));
+        String name = requiredName(body);
+        MarketplaceStore.Created created = store.create(name);
+        ObjectNode out = view(created.marketplace());
+        out.put("webhook_secret", created.webhookSecret());
+        out.put("api_key", created.apiKey());
+        HttpReplies.json(exchange, 201, out);
+    }
+
+    public void list(Exchange exchange) {
+        Principal principal = AdminAuth.principalOf(exchange);
+        List<Marketplace> all = principal.isOperator()
+                ? store.list()
+                : store.find(principal.marketplaceId()).map(List::of).orElse(List.of());
+        ObjectNode out = Json.object();
+        var items = out.putArray("items");
+        all.forEach(m -> items.add(view(m)));
+        HttpReplies.json(exchange, 200, out);
+    }
+
+    public void get(Exchange exchange) {
+        HttpReplies.json(exchange, 200, view(existing(exchange)));
+    }
+
+    public void rotateSecret(Exchange exchange) {
+        String id = existing(exchange).id();
+        String secret = store.rotateWebhookSecret(id).orElseThrow(() -> notFound(id));
+        ObjectNode out = Json.object();
+        out.put("webhook_secret", secret);
+        out.put("previous_secret_valid_for_hours", MarketplaceStore.PREVIOUS_SECRET_GRACE.toHours());
+        HttpReplies.json(exchange, 200, out);
+    }
+
+    private Marketplace existing(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("marketplaceId", String.class);
+        return store.find(id).orElseThrow(() -> notFound(id));
+    }
+
+    private static ProblemException notFound(String id) {
+        return ProblemException.notFound("no marketplace with id '" + id + "'");
+    }
+
+    static String requiredName(ObjectNode body) {
+        var node = body.get("name");
+        if (node == null || node.isNull()) {
+            throw ProblemException.invalidField("name", "is required");
+        }
+        if (!node.isTextual()) {
+            throw ProblemException.invalidField("name", "must be a string");
+        }
+        String name = node.asText().trim();
+        if (name.isEmpty() || name.length() > 100) {
+            throw ProblemException.invalidField("name", "must be 1 to 100 characters");
+        }
+        return name;
+    }
+
+    static ObjectNode view(Marketplace m) {
+        ObjectNode out = Json.object();
+        out.put("id", m.id());
+        out.put("name", m.name());
+        out.put("created_at", m.createdAt().toInstant().toString());
+        return out;
+    }
+}

@@ -1,0 +1,36 @@
+package io.hlbridge.engine.crypto;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SecretBoxTest {
+    @Test
+    void sealsAndOpens_withAFreshNonceEachTime() {
+        SecretBox box = new SecretBox(SecretBox.generateKey());
+        String a = box.seal("refresh-token-123", "int_1");
+        String b = box.seal("refresh-token-123", "int_1");
+        assertThat(a).startsWith("v1:").isNotEqualTo(b).doesNotContain("refresh-token-123");
+        assertThat(box.open(a, "int_1")).isEqualTo("refresh-token-123");
+        assertThat(box.open(b, "int_1")).isEqualTo("refresh-token-123");
+    }
+
+    @Test
+    void refusesAnotherRowsCiphertextOrAnotherKey() {
+        SecretBox box = new SecretBox("any passphrase is stretched to 32 bytes");
+        String sealed = box.seal("secret", "int_1");
+        assertThatThrownBy(() -> box.open(sealed, "int_2")).hasMessageNotContaining("secret\"");
+        assertThatThrownBy(() -> new SecretBox(SecretBox.generateKey()).open(sealed, "int_1"))
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void refusesATamperedCiphertext() {
+        SecretBox box = new SecretBox(SecretBox.generateKey());
+        String sealed = box.seal("secret", "x");
+        char last = sealed.charAt(sealed.length() - 3);
+        String tampered = sealed.substring(0, sealed.length() - 3) + (last == 'A' ? 'B' : 'A') + sealed.substring(sealed.length() - 2);
+        assertThatThrownBy(() -> box.open(tampered, "x")).isInstanceOf(IllegalStateException.class);
+    }
+}

@@ -1,0 +1,62 @@
+package io.hlbridge.engine.support;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One real PostgreSQL for the whole test JVM (embedded, started once), and a fresh database in it
+ * for each caller, so tests never see each other's rows.
+ */
+public final class TestDatabase {
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static EmbeddedPostgres postgres;
+
+    private TestDatabase() {
+    }
+
+    public static synchronized EmbeddedPostgres server() {
+        if (postgres == null) {
+            try {
+                Path dir = Path.of("target", "test-postgres").toAbsolutePath();
+                Files.createDirectories(dir);
+                postgres = EmbeddedPostgres.builder()
+                        .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
+                        .setDataDirectory(dir.resolve("data-" + ProcessHandle.current().pid()))
+                        .setCleanDataDirectory(true)
+                        .setServerConfig("max_connections", "300")
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    postgres.close();
+                } catch (IOException ignored) {
+                    // the JVM is going away
+                }
+            }));
+        }
+        return postgres;
+    }
+
+    /** Creates an empty database and returns its JDBC URL (user postgres, no password). */
+    public static String newDatabase() {
+        EmbeddedPostgres server = server();
+        String name = "engine_test_" + COUNTER.incrementAndGet();
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return server.getJdbcUrl("postgres", name);
+    }
+}
