@@ -80,6 +80,10 @@ public final class EngineUnderTest implements AutoCloseable {
         return Jdbi.create(main.getCamelContext().getRegistry().lookupByNameAndType("dataSource", DataSource.class));
     }
 
+    public org.apache.camel.CamelContext context() {
+        return main.getCamelContext();
+    }
+
     public <T> T bean(String name, Class<T> type) {
         return main.getCamelContext().getRegistry().lookupByNameAndType(name, type);
     }
