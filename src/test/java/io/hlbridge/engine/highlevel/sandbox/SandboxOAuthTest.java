@@ -119,6 +119,24 @@ class SandboxOAuthTest {
     }
 
     @Test
+    void concurrentRefreshesWithTheSameTokenSucceedExactlyOnce() throws Exception {
+        JsonObject t = client.connect(null);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<java.util.concurrent.Future<Integer>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> client.token(refreshGrant(t.getString("refresh_token"))).statusCode()));
+            }
+            java.util.List<Integer> statuses = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<Integer> f : results) statuses.add(f.get());
+            assertThat(statuses).filteredOn(s -> s == 200).hasSize(1);
+            assertThat(statuses).filteredOn(s -> s == 400).hasSize(7);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void revokedChainCannotRefresh() {
         JsonObject t = client.connect(sandbox.locations().get(0).id());
         assertThat(sandbox.revokeRefreshChain(t.getString("locationId"))).isEqualTo(1);
