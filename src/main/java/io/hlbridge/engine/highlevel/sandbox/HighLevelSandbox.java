@@ -46,7 +46,8 @@ public final class HighLevelSandbox {
         this.tokens = new SandboxTokens(System::currentTimeMillis, settings.accessTokenLifetimeSeconds(),
                 SandboxIds.stable(settings.clientId() + "/user"));
         this.limiter = new SlidingWindowLimiter(settings.rateLimitMax(), settings.rateLimitIntervalMillis(),
-                settings.rateLimitDaily(), System::currentTimeMillis);
+                settings.rateLimitDaily(), System::currentTimeMillis,
+                () -> System.nanoTime() / 1_000_000L);
         this.latencyMillis = new AtomicLong(settings.latencyMillis());
         this.rateLimitEnforced = new AtomicBoolean(settings.rateLimitEnforced());
     }

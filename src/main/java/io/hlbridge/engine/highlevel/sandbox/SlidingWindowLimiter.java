@@ -28,13 +28,19 @@ final class SlidingWindowLimiter {
     private final long intervalMillis;
     private final long daily;
     private final LongSupplier clock;
+    private final LongSupplier monotonic;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
-    SlidingWindowLimiter(int max, long intervalMillis, long daily, LongSupplier clockMillis) {
+    /**
+     * @param clockMillis wall clock, for the UTC day of the daily budget
+     * @param monotonicMillis monotonic clock, for the sliding window (immune to wall-clock jumps)
+     */
+    SlidingWindowLimiter(int max, long intervalMillis, long daily, LongSupplier clockMillis, LongSupplier monotonicMillis) {
         this.max = max;
         this.intervalMillis = intervalMillis;
         this.daily = daily;
         this.clock = clockMillis;
+        this.monotonic = monotonicMillis;
     }
 
     /** Records a request for {@code key} if allowed (or if {@code enforce} is false) and reports the state. */
@@ -57,8 +63,9 @@ final class SlidingWindowLimiter {
         private long usedToday;
 
         synchronized Decision tryAcquire(boolean enforce) {
-            long now = clock.getAsLong();
-            LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(now, 86_400_000L));
+            long wall = clock.getAsLong();
+            long now = monotonic.getAsLong();
+            LocalDate today = LocalDate.ofEpochDay(Math.floorDiv(wall, 86_400_000L));
             if (!today.equals(day)) {
                 day = today;
                 usedToday = 0;
@@ -69,9 +76,9 @@ final class SlidingWindowLimiter {
             boolean windowFull = admitted.size() >= max;
             boolean dailyExhausted = usedToday >= daily;
             if (enforce && (windowFull || dailyExhausted)) {
-                long retry = windowFull ? admitted.peekFirst() + intervalMillis - now : millisToNextUtcDay(now);
+                long retry = windowFull ? admitted.peekFirst() + intervalMillis - now : 0;
                 if (dailyExhausted) {
-                    retry = Math.max(retry, millisToNextUtcDay(now));
+                    retry = Math.max(retry, millisToNextUtcDay(wall));
                 }
                 return new Decision(false, max, intervalMillis, 0, daily, Math.max(0, daily - usedToday), retry);
             }
