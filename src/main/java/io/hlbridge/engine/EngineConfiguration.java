@@ -36,6 +36,12 @@ public class EngineConfiguration implements CamelConfiguration {
         EngineSettings settings = EngineSettings.from(
                 name -> Optional.ofNullable(context.getPropertiesComponent().resolveProperty(name).orElse(null)));
         EngineSecrets secrets = EngineSecrets.resolve(settings);
+        SandboxMount sandbox = null;
+        if (settings.sandboxMode()) {
+            sandbox = new SandboxMount(settings);
+            settings = sandbox.engineSettings();
+            LOG.info("No HIGHLEVEL_CLIENT_ID: HighLevel is the built-in sandbox at {}", settings.highLevelApiUrl());
+        }
         Database database = Database.open(settings);
         context.addService(new ServiceSupport() {
             @Override
@@ -51,6 +57,9 @@ public class EngineConfiguration implements CamelConfiguration {
 
         Registry registry = context.getRegistry();
         registry.bind("settings", settings);
+        if (sandbox != null) {
+            registry.bind("highLevelSandbox", sandbox.sandbox());
+        }
         registry.bind("dataSource", database.dataSource());
         registry.bind("jdbi", jdbi);
         registry.bind("secretBox", secretBox);
@@ -61,11 +70,15 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("webhookIntake", new WebhookIntake(marketplaces, new StoreEventSchema(), new Inbox(jdbi), clock,
                 new EngineMetrics(context)));
 
+        SandboxMount sandboxToMount = sandbox;
         String banner = settings.embeddedDatabase() ? DemoBootstrap.prepare(settings, secrets, marketplaces) : null;
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {
                 if (event instanceof CamelEvent.CamelContextStartedEvent) {
+                    if (sandboxToMount != null) {
+                        sandboxToMount.mountOn(context);
+                    }
                     HealthCheckRegistry.get(context).register(
                             new DatabaseReadiness(database.dataSource(), database.schemaVersion()));
                     if (banner != null) {

@@ -87,6 +87,13 @@ public record EngineSettings(
                 integer(required.apply("engine.log-retention"), "ENGINE_LOG_RETENTION"));
     }
 
+    /** The same settings, talking to another HighLevel (the built-in sandbox, in the zero-setup default). */
+    public EngineSettings withHighLevel(String apiUrl, String authorizeUrl, String clientId, String clientSecret) {
+        return new EngineSettings(httpPort, managementPort, publicUrl, adminToken, secretKey, dataDir, dbUrl, dbUser,
+                dbPassword, dbPoolSize, apiUrl, authorizeUrl, Optional.of(clientId), Optional.of(clientSecret),
+                prospectDelay, delinquentAfter, logRetention);
+    }
+
     /** No HighLevel app configured: the engine serves its built-in HighLevel sandbox instead. */
     public boolean sandboxMode() {
         return highLevelClientId.isEmpty();
