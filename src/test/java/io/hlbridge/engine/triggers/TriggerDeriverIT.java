@@ -323,4 +323,47 @@ class TriggerDeriverIT {
         String otherLesson = course("lesson.completed", "ada@example.com").replace("\"l1\"", "\"l2\"");
         assertThat(fired(derive(otherLesson))).containsExactly("lesson.completed");
     }
+
+    // --- preview (the rules dry-run) ------------------------------------------------------------
+
+    static final List<String> STATE_TABLES = List.of("fired_trigger", "purchase", "refund_line", "prospect",
+            "subscription_charge", "subscription_state");
+
+    static List<Long> rowCounts() {
+        return jdbi.withHandle(h -> STATE_TABLES.stream()
+                .map(t -> h.createQuery("SELECT count(*) FROM " + t).mapTo(Long.class).one()).toList());
+    }
+
+    @Test
+    void previewDerivesAsForAFreshCustomerAndTouchesNoTable() {
+        derive(order("o1", item("p1", "upsell")));
+        derive(refund("r1", "o1", "p1", 100, 40));
+        derive(subscription("subscription.charge_failed", "ch_1", 2));
+        List<Long> before = rowCounts();
+
+        assertThat(deriver.preview(parse(order("o1", item("p1", "upsell")))))
+                .extracting(DerivedTrigger::trigger, DerivedTrigger::fired)
+                .containsExactly(tuple("product.purchased", true), tuple("upsell.purchased", true));
+        assertThat(fired(deriver.preview(parse(refund("r1", "o1", "p1", 100, 40)))))
+                .containsExactly("product.partially_refunded");
+        assertThat(fired(deriver.preview(parse(refund("r9", "o1", "p1", 100, 100))))).containsExactly("product.refunded");
+        assertThat(fired(deriver.preview(parse(subscription("subscription.charge_failed", "ch_2", 2)))))
+                .containsExactly("subscription.charge_failed");
+        assertThat(fired(deriver.preview(parse(subscription("subscription.charged", "ch_1", 2)))))
+                .containsExactly("subscription.charged");
+        assertThat(fired(deriver.preview(parse(canceled())))).containsExactly("subscription.canceled");
+        assertThat(fired(deriver.preview(parse(restarted())))).containsExactly("subscription.restarted");
+        assertThat(fired(deriver.preview(parse(course("lesson.completed", "ada@example.com")))))
+                .containsExactly("lesson.completed");
+        assertThat(deriver.preview(parse("""
+                {"type": "prospect.created", %s, "prospect": {"id": "pr1"},
+                 "items": [{"product_id": "p1", "product_name": "P1"}]}""".formatted(CUSTOMER))))
+                .extracting(DerivedTrigger::trigger, DerivedTrigger::productId, DerivedTrigger::fired)
+                .containsExactly(tuple("prospect.created", "p1", true));
+        assertThat(fired(new TriggerDeriver(1, Duration.ofHours(2))
+                .preview(parse(subscription("subscription.charge_failed", "ch_2", 2)))))
+                .containsExactly("subscription.charge_failed", "subscription.delinquent", "subscription.canceled");
+
+        assertThat(rowCounts()).isEqualTo(before);
+    }
 }
