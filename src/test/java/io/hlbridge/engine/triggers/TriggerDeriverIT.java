@@ -146,6 +146,13 @@ class TriggerDeriverIT {
     }
 
     @Test
+    void theSameProductTwiceInOneOrderIsOneOrderItem() {
+        assertThat(derive(order("o1", item("p1", "primary") + "," + item("p1", "order_bump"))))
+                .extracting(DerivedTrigger::trigger, DerivedTrigger::fired)
+                .containsExactly(tuple("product.purchased", true), tuple("product.purchased", false));
+    }
+
+    @Test
     void theSameFactInAnotherMarketplaceFiresThere() {
         derive(order("o1", item("p1", "primary")));
         marketplace = createMarketplace();
