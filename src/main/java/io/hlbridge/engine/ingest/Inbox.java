@@ -1,5 +1,6 @@
 package io.hlbridge.engine.ingest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
@@ -37,7 +38,7 @@ public final class Inbox {
      * Events about one customer (and so about each of their orders and subscriptions) share a key
      * and are processed in the order they were accepted.
      */
-    static String orderingKey(ObjectNode event) {
+    public static String orderingKey(JsonNode event) {
         return event.path("customer").path("email").asText().trim().toLowerCase(Locale.ROOT);
     }
 }

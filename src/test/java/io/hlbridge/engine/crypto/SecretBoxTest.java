@@ -29,8 +29,9 @@ class SecretBoxTest {
     void refusesATamperedCiphertext() {
         SecretBox box = new SecretBox(SecretBox.generateKey());
         String sealed = box.seal("secret", "x");
-        char last = sealed.charAt(sealed.length() - 3);
-        String tampered = sealed.substring(0, sealed.length() - 3) + (last == 'A' ? 'B' : 'A') + sealed.substring(sealed.length() - 2);
+        // A character inside the base64 (not next to the padding, whose low bits the decoder ignores).
+        int at = sealed.length() / 2;
+        String tampered = sealed.substring(0, at) + (sealed.charAt(at) == 'A' ? 'B' : 'A') + sealed.substring(at + 1);
         assertThatThrownBy(() -> box.open(tampered, "x")).isInstanceOf(IllegalStateException.class);
     }
 }
