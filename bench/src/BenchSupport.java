@@ -1,0 +1,169 @@
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** What the benchmarks share: a durable PostgreSQL, the engine as a child process, signing, percentiles. */
+final class BenchSupport {
+    static final String OPERATOR = "op_bench_operator";
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    private BenchSupport() {
+    }
+
+    /** A PostgreSQL with its durable defaults (fsync and synchronous_commit on), as the engine's embedded one. */
+    static EmbeddedPostgres postgres(String name) throws IOException {
+        Path dir = Path.of("target", "bench", name).toAbsolutePath();
+        Files.createDirectories(dir);
+        return EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
+                .setDataDirectory(dir.resolve("data"))
+                .setCleanDataDirectory(true)
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("shared_buffers", "128MB")
+                .start();
+    }
+
+    /** Single-row INSERT + COMMIT in a loop on one connection: the database's own durable write rate. */
+    static double singleInsertRate(EmbeddedPostgres pg, Duration duration) throws Exception {
+        try (Connection c = pg.getPostgresDatabase().getConnection()) {
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE TABLE IF NOT EXISTS bench_insert (id bigserial primary key, payload jsonb, at timestamptz default now())");
+            }
+            c.setAutoCommit(true);
+            long end = System.nanoTime() + duration.toNanos();
+            long n = 0;
+            long start = System.nanoTime();
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO bench_insert (payload) VALUES (CAST(? AS jsonb))")) {
+                while (System.nanoTime() < end) {
+                    ps.setString(1, "{\"n\":" + n + "}");
+                    ps.executeUpdate();
+                    n++;
+                }
+            }
+            return n / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    static Process startEngine(EmbeddedPostgres pg, int httpPort, int managementPort, Map<String, String> extra) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx1g"));
+        String jfr = System.getenv("BENCH_ENGINE_JFR");
+        if (jfr != null && !jfr.isBlank()) {
+            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+        }
+        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hlbridge.engine.Application"));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> env = pb.environment();
+        String database = "engine_" + httpPort;
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        env.put("ENGINE_DB_URL", pg.getJdbcUrl("postgres", database));
+        env.put("ENGINE_DB_USER", "postgres");
+        env.put("ENGINE_ADMIN_TOKEN", OPERATOR);
+        env.put("ENGINE_SECRET_KEY", "bench-secret-key");
+        env.put("ENGINE_HTTP_PORT", String.valueOf(httpPort));
+        env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(managementPort));
+        env.put("ENGINE_ROUTES", "classpath:routes/*.camel.yaml");
+        env.putAll(extra);
+        System.getenv().forEach((k, v) -> {
+            if (k.startsWith("BENCH_ENGINE_ENV_")) {
+                env.put(k.substring("BENCH_ENGINE_ENV_".length()), v);
+            }
+        });
+        File log = Path.of("target", "bench", "engine-" + httpPort + ".log").toFile();
+        pb.redirectErrorStream(true).redirectOutput(log);
+        Process p = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    return p;
+                }
+            } catch (IOException notYet) {
+                // still starting
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("engine exited; see " + log);
+            }
+            Thread.sleep(200);
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("engine not ready in 60 s; see " + log);
+    }
+
+    static String sign(String secret, String id, long ts, byte[] body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));
+        mac.update((id + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
+        return "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
+    }
+
+    static HttpRequest webhook(String base, String marketplace, String secret, String id, String body) throws Exception {
+        long ts = System.currentTimeMillis() / 1000;
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return HttpRequest.newBuilder(URI.create(base + "/webhooks/" + marketplace))
+                .header("Content-Type", "application/json")
+                .header("webhook-id", id).header("webhook-timestamp", String.valueOf(ts))
+                .header("webhook-signature", sign(secret, id, ts, bytes))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
+    }
+
+    /** A store event of one of several types, for customer number {@code n}. */
+    static String event(long n) {
+        String customer = "\"customer\":{\"id\":\"cus_" + n + "\",\"email\":\"c" + (n % 5000) + "@bench.example\",\"first_name\":\"Ada\",\"last_name\":\"Bench\",\"phone\":\"+14155550100\"}";
+        return switch ((int) (n % 6)) {
+            case 0, 1 -> "{\"type\":\"order.completed\",\"occurred_at\":\"2026-11-26T10:00:00Z\"," + customer
+                    + ",\"order\":{\"id\":\"o" + n + "\",\"total_cents\":9800,\"currency\":\"USD\"},\"items\":["
+                    + "{\"product_id\":\"prod_" + (n % 20) + "\",\"product_name\":\"Course\",\"role\":\"primary\",\"price_cents\":4900,\"quantity\":1},"
+                    + "{\"product_id\":\"prod_up\",\"product_name\":\"Upsell\",\"role\":\"upsell\",\"price_cents\":4900,\"quantity\":1}]}";
+            case 2 -> "{\"type\":\"subscription.charged\"," + customer + ",\"subscription\":{\"id\":\"sub_" + n
+                    + "\",\"product_id\":\"prod_sub\",\"product_name\":\"Membership\",\"kind\":\"recurring\",\"charge_number\":2},\"charge\":{\"id\":\"ch_" + n + "\"}}";
+            case 3 -> "{\"type\":\"refund.created\"," + customer + ",\"refund\":{\"id\":\"r" + n + "\"},\"order\":{\"id\":\"o" + (n - 3)
+                    + "\"},\"items\":[{\"product_id\":\"prod_1\",\"price_cents\":4900,\"refunded_cents\":1000}]}";
+            case 4 -> "{\"type\":\"course.enrolled\"," + customer + ",\"course\":{\"id\":\"course_" + (n % 7) + "\",\"name\":\"Course\"}}";
+            default -> "{\"type\":\"prospect.created\"," + customer + ",\"prospect\":{\"id\":\"pr" + n
+                    + "\"},\"items\":[{\"product_id\":\"prod_" + (n % 20) + "\",\"product_name\":\"Course\"}]}";
+        };
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** p-th percentile (0..100) of latencies in nanoseconds, in milliseconds. */
+    static double percentileMs(long[] sortedNanos, double p) {
+        if (sortedNanos.length == 0) {
+            return Double.NaN;
+        }
+        int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+        return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))] / 1e6;
+    }
+
+    static long[] sorted(long[] values, int count) {
+        long[] copy = Arrays.copyOf(values, count);
+        Arrays.sort(copy);
+        return copy;
+    }
+}
