@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * {@code get-access-token}): form-encoded, always {@code user_type=Location}.
  *
  * <p>Answers: a {@link TokenGrant}; {@link TokenRequestRejected} for a 4xx (the grant is dead or the
- * request is refused, retrying will not help); {@link HighLevelUnavailable} for 429, 5xx, timeouts and
- * connection errors. No token ever appears in an exception message.
+ * request is refused, retrying will not help); {@link HighLevelUnavailable} for 408, 429, 5xx, timeouts
+ * and connection errors. No token ever appears in an exception message.
  */
 public final class HighLevelOAuthClient {
     public static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -95,7 +95,7 @@ public final class HighLevelOAuthClient {
         }
         String error = text(json, "error");
         String message = scrub(describe(json, response.body()), secretSent, clientSecret);
-        if (status == 429 || status >= 500) {
+        if (status == 408 || status == 429 || status >= 500) {
             throw new HighLevelUnavailable("HighLevel's token endpoint answered " + status + ": " + message);
         }
         throw new TokenRequestRejected(status, error, "HighLevel's token endpoint answered " + status + ": " + message);

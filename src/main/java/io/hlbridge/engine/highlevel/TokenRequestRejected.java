@@ -1,7 +1,7 @@
 package io.hlbridge.engine.highlevel;
 
 /**
- * HighLevel's token endpoint answered a 4xx other than 429: the code or refresh token it was given is
+ * HighLevel's token endpoint answered a 4xx other than 408 or 429: the code or refresh token it was given is
  * dead ({@code invalid_grant}), the location is no longer active, or the app's credentials are wrong.
  * Retrying the same request will not help. The message is HighLevel's, with any token text removed.
  */

@@ -289,6 +289,23 @@ class IntegrationApiIT {
     }
 
     @Test
+    void aCodeHighLevelRefusesIs400AndLeavesTheStateUnused() {
+        JsonNode m = marketplace("Bad Code Shop");
+        JsonNode created = createIntegration(m, "Bad code");
+        String id = created.path("id").asText();
+        String before = row(id);
+        HttpResponse<String> r = callback(unique("unknown-code"), stateOf(created)); // not stubbed: invalid_grant
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(Json.read(r.body()).path("field").asText()).isEqualTo("code");
+        assertThat(row(id)).isEqualTo(before);
+        // the state was not used up: the merchant's next attempt with a good code goes through
+        String code = unique("code");
+        stubCode(code, "loc_retry");
+        assertThat(callback(code, stateOf(created)).statusCode()).isEqualTo(200);
+        assertThat(get(m, id).path("status").asText()).isEqualTo("connected");
+    }
+
+    @Test
     void aRefusalFromHighLevelIsA400PageAndChangesNothing() {
         JsonNode m = marketplace("Denied Shop");
         JsonNode created = createIntegration(m, "Denied");
