@@ -123,6 +123,12 @@ public final class IntegrationStore {
         return state;
     }
 
+    /** The integration a state was issued for (no lock; see {@link #lockState}). */
+    public Optional<String> integrationOfState(Handle h, String state) {
+        return h.createQuery("SELECT integration_id FROM oauth_state WHERE state_hash = :hash")
+                .bind("hash", Tokens.sha256(state)).mapTo(String.class).findOne();
+    }
+
     /** Finds a state and locks it (so two callbacks with it cannot both pass). */
     public Optional<OAuthState> lockState(Handle h, String state) {
         return h.createQuery("SELECT integration_id, used_at IS NOT NULL, expires_at <= now() "

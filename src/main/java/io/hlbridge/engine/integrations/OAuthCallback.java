@@ -46,17 +46,20 @@ public final class OAuthCallback {
         String code = required(in, "code");
         String state = required(in, "state");
         Integration connected = store.jdbi().inTransaction(h -> {
-            IntegrationStore.OAuthState found = store.lockState(h, state)
+            String integrationId = store.integrationOfState(h, state)
                     .orElseThrow(() -> ProblemException.invalidField("state", "is not a state this engine issued"));
+            // Lock the integration first (the order delete and refresh use): a refresh in flight for it
+            // finishes first and none starts meanwhile; then lock and re-check the state itself.
+            store.lockTokens(h, integrationId)
+                    .orElseThrow(() -> ProblemException.invalidField("state", "belongs to an integration that no longer exists"));
+            IntegrationStore.OAuthState found = store.lockState(h, state)
+                    .orElseThrow(() -> ProblemException.invalidField("state", "belongs to an integration that no longer exists"));
             if (found.used()) {
                 throw ProblemException.invalidField("state", "has already been used; start the connection again");
             }
             if (found.expired()) {
                 throw ProblemException.invalidField("state", "has expired (states are valid for 15 minutes); start the connection again");
             }
-            // Lock the integration too: a refresh in flight for it finishes first, and none starts meanwhile.
-            store.lockTokens(h, found.integrationId())
-                    .orElseThrow(() -> ProblemException.invalidField("state", "belongs to an integration that no longer exists"));
             TokenGrant grant = exchange(code);
             store.saveGrant(h, found.integrationId(), grant, clock.instant(), true);
             store.useStates(h, found.integrationId());

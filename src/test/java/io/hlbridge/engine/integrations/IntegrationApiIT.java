@@ -254,6 +254,25 @@ class IntegrationApiIT {
     }
 
     @Test
+    void twoCallbacksRacingWithOneStateConnectOnce() throws Exception {
+        JsonNode m = marketplace("Race Shop");
+        JsonNode created = createIntegration(m, "Raced");
+        String code = unique("code");
+        stubCode(code, "loc_race");
+        String state = stateOf(created);
+        var threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = threads.submit(() -> callback(code, state).statusCode());
+            var second = threads.submit(() -> callback(code, state).statusCode());
+            assertThat(List.of(first.get(), second.get())).containsExactlyInAnyOrder(200, 400);
+        } finally {
+            threads.shutdownNow();
+        }
+        highLevel.verify(1, postRequestedFor(urlEqualTo("/oauth/token")).withRequestBody(containing("code=" + code + "&")));
+        assertThat(get(m, created.path("id").asText()).path("status").asText()).isEqualTo("connected");
+    }
+
+    @Test
     void anUnknownOrExpiredStateIs400AndChangesNothing() {
         JsonNode m = marketplace("Expired Shop");
         JsonNode created = createIntegration(m, "Late");
