@@ -8,6 +8,8 @@ import io.hlbridge.engine.db.DatabaseReadiness;
 import io.hlbridge.engine.ingest.Inbox;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
+import io.hlbridge.engine.integrations.IntegrationListener;
+import io.hlbridge.engine.integrations.IntegrationsModule;
 import io.hlbridge.engine.marketplace.MarketplaceApi;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
 import java.time.Clock;
@@ -69,6 +71,8 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("marketplaceApi", new MarketplaceApi(marketplaces));
         registry.bind("webhookIntake", new WebhookIntake(marketplaces, new StoreEventSchema(), new Inbox(jdbi), clock,
                 new EngineMetrics(context)));
+        registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, IntegrationListener.NONE);
+        IntegrationsModule.bind(context, settings, jdbi, secretBox, marketplaces, clock);
 
         SandboxMount sandboxToMount = sandbox;
         String banner = settings.embeddedDatabase() ? DemoBootstrap.prepare(settings, secrets, marketplaces) : null;

@@ -1,0 +1,95 @@
+package io.hlbridge.engine.integrations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hlbridge.engine.EngineSettings;
+import io.hlbridge.engine.crypto.SecretBox;
+import io.hlbridge.engine.highlevel.HighLevelOAuthClient;
+import io.hlbridge.engine.marketplace.MarketplaceStore;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+
+class IntegrationsModuleTest {
+    static EngineSettings settings(Map<String, String> extra) {
+        Map<String, String> p = new HashMap<>(Map.of(
+                "engine.http-port", "8080", "engine.management-port", "9876", "engine.data-dir", "./data",
+                "engine.db-pool-size", "4", "highlevel.api-url", "https://hl.example.test/",
+                "highlevel.authorize-url", "https://marketplace.example.test/v2/oauth/chooselocation",
+                "engine.prospect-delay", "PT2H", "engine.delinquent-after", "4", "engine.log-retention", "1000"));
+        p.putAll(extra);
+        return EngineSettings.from(name -> Optional.ofNullable(p.get(name)));
+    }
+
+    static DefaultCamelContext bound(EngineSettings settings) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        SecretBox box = new SecretBox("module-test-key");
+        Jdbi jdbi = Jdbi.create("jdbc:postgresql://127.0.0.1:1/none");
+        IntegrationsModule.bind(context, settings, jdbi, box, new MarketplaceStore(jdbi, box), Clock.systemUTC());
+        return context;
+    }
+
+    @Test
+    void withoutAClientIdTheSandboxCredentialsAreUsed() {
+        DefaultCamelContext context = bound(settings(Map.of()));
+        HighLevelOAuthClient client = context.getRegistry().lookupByNameAndType("highLevelOAuthClient", HighLevelOAuthClient.class);
+        assertThat(client.clientId()).isEqualTo("sandbox-client");
+        for (String bean : new String[] {"integrationStore", "highLevelTokens", "integrationApi", "oauthCallback",
+                "integrationListener"}) {
+            assertThat(context.getRegistry().lookupByName(bean)).as(bean).isNotNull();
+        }
+    }
+
+    @Test
+    void aClientIdNeedsItsSecret() {
+        assertThatThrownBy(() -> bound(settings(Map.of("highlevel.client-id", "real-app"))))
+                .hasMessageContaining("HIGHLEVEL_CLIENT_SECRET");
+        DefaultCamelContext context = bound(settings(Map.of("highlevel.client-id", "real-app",
+                "highlevel.client-secret", "real-secret")));
+        assertThat(context.getRegistry().lookupByNameAndType("highLevelOAuthClient", HighLevelOAuthClient.class).clientId())
+                .isEqualTo("real-app");
+    }
+
+    @Test
+    void theListenerIsLookedUpByNameOnEveryUse_soTheCoreCanReplaceIt() {
+        DefaultCamelContext context = bound(settings(Map.of()));
+        IntegrationStore store = context.getRegistry().lookupByNameAndType("integrationStore", IntegrationStore.class);
+        assertThat(store.listener()).isSameAs(IntegrationListener.NONE);
+        IntegrationListener core = new IntegrationListener() {
+            @Override
+            public void connected(Handle h, String integrationId) {
+            }
+
+            @Override
+            public void deleted(Handle h, String integrationId) {
+            }
+        };
+        context.getRegistry().bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, core);
+        assertThat(store.listener()).isSameAs(core);
+    }
+
+    @Test
+    void theAuthorizeUrlCarriesEveryParameterEncoded() {
+        AuthorizeUrls urls = new AuthorizeUrls("https://marketplace.example.test/v2/oauth/chooselocation", "app id",
+                "https://engine.example.test/");
+        assertThat(urls.redirectUri()).isEqualTo("https://engine.example.test/oauth/highlevel/callback");
+        assertThat(urls.forState("s1")).isEqualTo("https://marketplace.example.test/v2/oauth/chooselocation"
+                + "?response_type=code&client_id=app%20id"
+                + "&redirect_uri=https%3A%2F%2Fengine.example.test%2Foauth%2Fhighlevel%2Fcallback"
+                + "&scope=contacts.readonly%20contacts.write&state=s1");
+        assertThat(new AuthorizeUrls("https://x.test/auth?loginWindowOpenMode=self", "c", "http://e").forState("s"))
+                .startsWith("https://x.test/auth?loginWindowOpenMode=self&response_type=code&");
+    }
+
+    @Test
+    void theCallbackPageEscapesWhatItShows() {
+        assertThat(OAuthCallback.escape("<b>\"Main\" & 'co'</b>"))
+                .isEqualTo("&lt;b&gt;&quot;Main&quot; &amp; &#39;co&#39;&lt;/b&gt;");
+    }
+}
