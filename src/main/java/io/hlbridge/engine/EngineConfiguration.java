@@ -5,7 +5,30 @@ import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.crypto.SecretBox;
 import io.hlbridge.engine.db.Database;
 import io.hlbridge.engine.db.DatabaseReadiness;
+import io.hlbridge.engine.eventlog.EventLog;
+import io.hlbridge.engine.eventlog.EventLogApi;
+import io.hlbridge.engine.eventlog.EventLogQueries;
+import io.hlbridge.engine.eventlog.EventLogRetention;
+import io.hlbridge.engine.eventlog.EventReceipts;
+import io.hlbridge.engine.highlevel.ContactRefs;
+import io.hlbridge.engine.highlevel.HighLevelAuth;
+import io.hlbridge.engine.highlevel.HighLevelRequests;
+import io.hlbridge.engine.highlevel.HighLevelResponses;
+import io.hlbridge.engine.highlevel.HighLevelTokens;
 import io.hlbridge.engine.ingest.Inbox;
+import io.hlbridge.engine.rules.RuleDryRun;
+import io.hlbridge.engine.rules.RuleStore;
+import io.hlbridge.engine.rules.RulesApi;
+import io.hlbridge.engine.triggers.ProspectSchedule;
+import io.hlbridge.engine.triggers.TriggerDeriver;
+import io.hlbridge.engine.work.ActionOutcomes;
+import io.hlbridge.engine.work.ActionQueue;
+import io.hlbridge.engine.work.ActionQueueListener;
+import io.hlbridge.engine.work.ActionReplay;
+import io.hlbridge.engine.work.InboxWorker;
+import io.hlbridge.engine.work.LocationPacer;
+import io.hlbridge.engine.work.ProspectWorker;
+import io.hlbridge.engine.work.TriggerDispatch;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
 import io.hlbridge.engine.integrations.IntegrationListener;
@@ -69,10 +92,12 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("problemResponder", (Processor) HttpReplies::problem);
         registry.bind("adminAuth", new AdminAuth(secrets.operatorToken(), marketplaces));
         registry.bind("marketplaceApi", new MarketplaceApi(marketplaces));
-        registry.bind("webhookIntake", new WebhookIntake(marketplaces, new StoreEventSchema(), new Inbox(jdbi), clock,
+        StoreEventSchema schema = new StoreEventSchema();
+        registry.bind("storeEventSchema", schema);
+        registry.bind("webhookIntake", new WebhookIntake(marketplaces, schema, new Inbox(jdbi), clock,
                 new EngineMetrics(context)));
-        registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, IntegrationListener.NONE);
         IntegrationsModule.bind(context, settings, jdbi, secretBox, marketplaces, clock);
+        bindEngineCore(context, settings, jdbi, clock);
 
         SandboxMount sandboxToMount = sandbox;
         String banner = settings.embeddedDatabase() ? DemoBootstrap.prepare(settings, secrets, marketplaces) : null;
@@ -91,5 +116,40 @@ public class EngineConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /**
+     * The engine core (spec §2–§5, §7): trigger derivation, rule lookup, the action queue, the
+     * HighLevel routes' beans and the event log.
+     */
+    private static void bindEngineCore(CamelContext context, EngineSettings settings, Jdbi jdbi, Clock clock) {
+        Registry registry = context.getRegistry();
+        EventLog eventLog = new EventLog();
+        ActionQueue queue = new ActionQueue(jdbi, eventLog);
+        TriggerDeriver deriver = new TriggerDeriver(settings.delinquentAfter(), settings.prospectDelay());
+        TriggerDispatch dispatch = new TriggerDispatch(eventLog, queue);
+        LocationPacer pacer = new LocationPacer(jdbi);
+        HighLevelResponses responses = new HighLevelResponses(pacer);
+
+        registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
+        registry.bind("inboxWorker", new InboxWorker(jdbi, deriver, dispatch));
+        registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
+        registry.bind("actionQueue", queue);
+        registry.bind("actionOutcomes", new ActionOutcomes(queue));
+        registry.bind("highLevelRequests", new HighLevelRequests(settings.highLevelApiUrl()));
+        registry.bind("highLevelResponses", responses);
+        registry.bind("highLevelAuth", new HighLevelAuth(registry.lookupByNameAndType("highLevelTokens", HighLevelTokens.class),
+                pacer, responses));
+        registry.bind("contactRefs", new ContactRefs(jdbi));
+        registry.bind("eventReceipts", new EventReceipts());
+        registry.bind("eventLogRetention", new EventLogRetention(jdbi, settings.logRetention()));
+        registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog)));
+        StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);
+        registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi), jdbi));
+        registry.bind("eventWorkers", context.getExecutorServiceManager().newFixedThreadPool(context, "event-workers", 4));
+        registry.bind("actionWorkers", context.getExecutorServiceManager().newFixedThreadPool(context, "action-workers", 16));
+        context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()
+                + "?throwExceptionOnFailure=false&connectTimeout=5000&responseTimeout=15000"
+                + "&connectionsPerRoute=64&maxTotalConnections=128");
     }
 }

@@ -23,6 +23,8 @@ public final class WebhookIntake {
     public static final String AUTHENTICATED_MARKETPLACE = "engine.authenticatedMarketplace";
     public static final String EVENT = "engine.event";
     public static final String OUTCOME = "engine.intakeOutcome";
+    public static final String WEBHOOK_ID = "engine.webhookId";
+    public static final String RAW_BODY = "engine.rawBody";
 
     private final MarketplaceStore marketplaces;
     private final StoreEventSchema schema;
@@ -68,6 +70,8 @@ public final class WebhookIntake {
             throw ProblemException.unauthorized(rejected.getMessage());
         }
         exchange.setProperty(AUTHENTICATED_MARKETPLACE, marketplaceId);
+        exchange.setProperty(WEBHOOK_ID, in.getHeader("webhook-id", String.class));
+        exchange.setProperty(RAW_BODY, in.getBody(byte[].class));
     }
 
     /** 400 for malformed JSON or a body that breaks the schema, naming the field. */

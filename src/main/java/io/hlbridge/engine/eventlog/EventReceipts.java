@@ -1,0 +1,72 @@
+package io.hlbridge.engine.eventlog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.api.ProblemException;
+import io.hlbridge.engine.ingest.Inbox;
+import io.hlbridge.engine.ingest.WebhookIntake;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Turns a wire-tapped webhook exchange into the event log's insert (run by camel-jdbc off the
+ * request's thread): accepted, duplicate, or rejected with the reason the store was given. Only
+ * requests whose signature checked out reach the log, so nobody can flood a marketplace's log.
+ */
+public final class EventReceipts {
+    static final String INSERT = """
+            INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, email, message)
+            VALUES (:?id, :?marketplaceId, 'event', :?status, :?eventId, :?eventType, :?email, :?message)""";
+
+    public void toInsert(Exchange exchange) {
+        String status;
+        String message = null;
+        Inbox.Outcome outcome = exchange.getProperty(WebhookIntake.OUTCOME, Inbox.Outcome.class);
+        if (outcome != null) {
+            status = outcome.name().toLowerCase(Locale.ROOT);
+            message = outcome == Inbox.Outcome.DUPLICATE ? "already received: nothing done again" : null;
+        } else {
+            status = "rejected";
+            Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            message = caught instanceof ProblemException p ? p.getMessage() : "the engine could not store it";
+        }
+        JsonNode event = exchange.getProperty(WebhookIntake.EVENT, JsonNode.class);
+        if (event == null) {
+            event = bestEffort(exchange.getProperty(WebhookIntake.RAW_BODY, byte[].class));
+        }
+        Message m = exchange.getMessage();
+        m.removeHeaders("*");
+        m.setHeader("id", EventLog.newId());
+        m.setHeader("marketplaceId", exchange.getProperty(WebhookIntake.AUTHENTICATED_MARKETPLACE, String.class));
+        m.setHeader("status", status);
+        m.setHeader("eventId", exchange.getProperty(WebhookIntake.WEBHOOK_ID, String.class));
+        m.setHeader("eventType", text(event, "type"));
+        m.setHeader("email", event == null ? null : text(event.path("customer"), "email"));
+        m.setHeader("message", message);
+        m.setBody(INSERT);
+    }
+
+    private static JsonNode bestEffort(byte[] body) {
+        if (body == null) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (Exception unreadable) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode v = node.path(field);
+        if (!v.isTextual()) {
+            return null;
+        }
+        String s = v.asText();
+        return s.length() > 300 ? s.substring(0, 300) : s;
+    }
+}

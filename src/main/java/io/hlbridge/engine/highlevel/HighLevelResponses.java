@@ -1,0 +1,139 @@
+package io.hlbridge.engine.highlevel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.eventlog.HighLevelCall;
+import io.hlbridge.engine.highlevel.HighLevelFailure.Kind;
+import io.hlbridge.engine.work.ActionExchange;
+import io.hlbridge.engine.work.ActionJob;
+import io.hlbridge.engine.work.LocationPacer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Reads HighLevel's answer to one call: records it for the log (method, path, status, latency,
+ * traceId, HighLevel's message), teaches the pacer the advertised limit, and classifies it as spec
+ * §5 says — success, retry later (429, 5xx), contact gone, or rejected (other 4xx).
+ */
+public final class HighLevelResponses {
+    private final LocationPacer pacer;
+
+    public HighLevelResponses(LocationPacer pacer) {
+        this.pacer = pacer;
+    }
+
+    /** Records the call, then throws {@link HighLevelFailure} unless it succeeded. */
+    public void classify(Exchange exchange) {
+        HighLevelCall call = recordCall(exchange);
+        int status = call.status();
+        Message m = exchange.getMessage();
+        ActionJob job = ActionExchange.job(exchange);
+        pacer.learn(job.locationId(), integer(m.getHeader("X-RateLimit-Max")), integer(m.getHeader("X-RateLimit-Interval-Milliseconds")));
+        JsonNode body = exchange.getProperty(ActionExchange.RESPONSE, JsonNode.class);
+        if (status >= 200 && status < 300) {
+            return;
+        }
+        String message = "HighLevel answered " + status + (call.error() == null ? "" : ": " + call.error())
+                + (call.traceId() == null ? "" : " (traceId " + call.traceId() + ")");
+        if (status == 429 || status >= 500 || status == 408) {
+            Duration retryAfter = retryAfter(m, status);
+            if (status == 429 && retryAfter != null) {
+                pacer.holdOff(job.locationId(), Instant.now().plus(retryAfter));
+            }
+            throw new HighLevelFailure(Kind.RETRYABLE, status, message, retryAfter);
+        }
+        if (Boolean.TRUE.equals(exchange.getProperty(ActionExchange.CONTACT_FROM_CACHE, Boolean.class))
+                && (status == 404 || status == 400 && mentionsMissingContact(body))) {
+            throw new HighLevelFailure(Kind.CONTACT_GONE, status, message, null);
+        }
+        throw new HighLevelFailure(Kind.REJECTED, status, message, null);
+    }
+
+    /** Adds this call to the action's calls and returns it; the response body is kept as JSON. */
+    public HighLevelCall recordCall(Exchange exchange) {
+        Message m = exchange.getMessage();
+        Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        String text = m.getBody(String.class);
+        JsonNode body = parse(text);
+        exchange.setProperty(ActionExchange.RESPONSE, body);
+        String traceId = body != null && body.hasNonNull("traceId") ? body.get("traceId").asText()
+                : m.getHeader("traceId", m.getHeader("x-trace-id", String.class), String.class);
+        String error = status != null && status >= 300 ? errorMessage(body, text) : null;
+        HighLevelCall call = new HighLevelCall(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
+                exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), status, latencyMs(exchange), traceId, error,
+                Instant.now());
+        ActionExchange.calls(exchange).add(call);
+        return call;
+    }
+
+    /** A call that got no answer (timeout, refused connection): recorded with its error. */
+    public static void recordUnanswered(Exchange exchange, Throwable error) {
+        if (exchange.getProperty(ActionExchange.STARTED_NANOS) == null || exchange.getProperty(ActionExchange.REQUEST_METHOD) == null) {
+            return;
+        }
+        ActionExchange.calls(exchange).add(new HighLevelCall(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
+                exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), null, latencyMs(exchange), null,
+                error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now()));
+    }
+
+    private static long latencyMs(Exchange exchange) {
+        Long started = exchange.getProperty(ActionExchange.STARTED_NANOS, Long.class);
+        return started == null ? 0 : (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private static JsonNode parse(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Json.MAPPER.readTree(text);
+        } catch (Exception notJson) {
+            return null;
+        }
+    }
+
+    private static String errorMessage(JsonNode body, String text) {
+        if (body != null && body.has("message")) {
+            JsonNode msg = body.get("message");
+            return msg.isArray() ? msg.toString() : msg.asText();
+        }
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        return text.length() > 300 ? text.substring(0, 300) : text;
+    }
+
+    private static boolean mentionsMissingContact(JsonNode body) {
+        if (body == null) {
+            return false;
+        }
+        String message = body.path("message").toString().toLowerCase(Locale.ROOT);
+        return message.contains("not found") || message.contains("does not exist") || message.contains("deleted");
+    }
+
+    private static Duration retryAfter(Message m, int status) {
+        Integer seconds = integer(m.getHeader("Retry-After"));
+        if (seconds != null) {
+            return Duration.ofSeconds(Math.max(1, seconds));
+        }
+        if (status == 429) {
+            Integer interval = integer(m.getHeader("X-RateLimit-Interval-Milliseconds"));
+            return Duration.ofMillis(interval == null ? 10_000 : interval);
+        }
+        return null;
+    }
+
+    private static Integer integer(Object header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(header.toString().trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,125 @@
+package io.hlbridge.engine.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.api.ProblemException;
+import io.hlbridge.engine.triggers.TriggerCatalog;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A rule as a client sends it, checked field by field (spec §4): every problem is a 400 that names
+ * its field. Tags are trimmed and de-duplicated (case-insensitively, keeping the first spelling).
+ */
+public record RuleInput(String scope, String productId, String trigger, String integrationId, String action,
+                        List<String> tags, boolean enabled) {
+    static final Set<String> SCOPES = Set.of("global", "product");
+    static final Set<String> ACTIONS = Set.of("create_contact", "add_tags", "remove_tags");
+    static final int MAX_TAGS = 20;
+    static final int MAX_TAG_LENGTH = 100;
+
+    /** A whole rule (POST, PUT). */
+    public static RuleInput from(ObjectNode body) {
+        return from(body, null);
+    }
+
+    /** A PATCH: fields absent from the body keep the existing rule's values. */
+    public static RuleInput patch(Rule existing, ObjectNode body) {
+        return from(body, existing);
+    }
+
+    private static RuleInput from(ObjectNode body, Rule base) {
+        String scope = text(body, "scope", base == null ? null : base.scope());
+        String trigger = text(body, "trigger", base == null ? null : base.trigger());
+        String integrationId = text(body, "integration_id", base == null ? null : base.integrationId());
+        String action = text(body, "action", base == null ? null : base.action());
+        String productId = body.has("product_id") ? text(body, "product_id", null) : base == null ? null : base.productId();
+        if (scope == null) {
+            throw ProblemException.invalidField("scope", "is required: 'global' or 'product'");
+        }
+        if (!SCOPES.contains(scope)) {
+            throw ProblemException.invalidField("scope", "must be 'global' or 'product'");
+        }
+        if (scope.equals("product") && (productId == null || productId.isBlank())) {
+            throw ProblemException.invalidField("product_id", "is required when scope is 'product'");
+        }
+        if (scope.equals("global")) {
+            if (body.hasNonNull("product_id") && !body.path("product_id").asText().isBlank()) {
+                throw ProblemException.invalidField("product_id", "must be absent when scope is 'global'");
+            }
+            productId = null;
+        }
+        if (trigger == null) {
+            throw ProblemException.invalidField("trigger", "is required");
+        }
+        if (!TriggerCatalog.isKnown(trigger)) {
+            throw ProblemException.invalidField("trigger", "is not a known trigger (see GET /api/v1/triggers)");
+        }
+        if (integrationId == null || integrationId.isBlank()) {
+            throw ProblemException.invalidField("integration_id", "is required");
+        }
+        if (action == null) {
+            throw ProblemException.invalidField("action", "is required: one of " + ACTIONS);
+        }
+        if (!ACTIONS.contains(action)) {
+            throw ProblemException.invalidField("action", "must be one of create_contact, add_tags, remove_tags");
+        }
+        List<String> tags = body.has("tags") ? tags(body.get("tags")) : base == null ? List.of() : base.tags();
+        if (!action.equals("create_contact") && tags.isEmpty()) {
+            throw ProblemException.invalidField("tags", "is required for " + action + ": 1 to 20 tags");
+        }
+        boolean enabled = base == null || base.enabled();
+        if (body.has("enabled")) {
+            JsonNode e = body.get("enabled");
+            if (!e.isBoolean()) {
+                throw ProblemException.invalidField("enabled", "must be true or false");
+            }
+            enabled = e.asBoolean();
+        }
+        return new RuleInput(scope, productId == null ? null : productId.trim(), trigger, integrationId.trim(), action,
+                tags, enabled);
+    }
+
+    private static String text(ObjectNode body, String field, String fallback) {
+        if (!body.has(field)) {
+            return fallback;
+        }
+        JsonNode node = body.get(field);
+        if (node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw ProblemException.invalidField(field, "must be a string");
+        }
+        return node.asText().trim();
+    }
+
+    static List<String> tags(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw ProblemException.invalidField("tags", "must be an array of strings");
+        }
+        Map<String, String> unique = new LinkedHashMap<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode t = node.get(i);
+            if (!t.isTextual()) {
+                throw ProblemException.invalidField("tags[" + i + "]", "must be a string");
+            }
+            String tag = t.asText().trim();
+            if (tag.isEmpty() || tag.length() > MAX_TAG_LENGTH) {
+                throw ProblemException.invalidField("tags[" + i + "]", "must be 1 to 100 characters after trimming");
+            }
+            unique.putIfAbsent(tag.toLowerCase(Locale.ROOT), tag);
+        }
+        if (unique.size() > MAX_TAGS) {
+            throw ProblemException.invalidField("tags", "must hold at most 20 tags");
+        }
+        return new ArrayList<>(unique.values());
+    }
+}

@@ -1,0 +1,43 @@
+package io.hlbridge.engine.work;
+
+import io.hlbridge.engine.eventlog.HighLevelCall;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.Exchange;
+
+/** The exchange properties an action carries through the HighLevel routes, in one place. */
+public final class ActionExchange {
+    public static final String JOB = "engine.job";
+    public static final String CALLS = "engine.calls";
+    public static final String CONTACT_ID = "engine.contactId";
+    public static final String CONTACT_FROM_CACHE = "engine.contactFromCache";
+    public static final String RESPONSE = "engine.response";
+    public static final String OUTCOME_MESSAGE = "engine.outcomeMessage";
+    public static final String SKIPPED = "engine.skipped";
+    public static final String REQUEST_METHOD = "engine.requestMethod";
+    public static final String REQUEST_PATH = "engine.requestPath";
+    public static final String STARTED_NANOS = "engine.startedNanos";
+    public static final String ACCESS_TOKEN = "engine.accessToken";
+    public static final String SLOT_USED = "engine.slotUsed";
+
+    private ActionExchange() {
+    }
+
+    public static ActionJob job(Exchange exchange) {
+        return exchange.getProperty(JOB, ActionJob.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    public static List<HighLevelCall> calls(Exchange exchange) {
+        List<HighLevelCall> calls = exchange.getProperty(CALLS, List.class);
+        if (calls == null) {
+            calls = new ArrayList<>();
+            exchange.setProperty(CALLS, calls);
+        }
+        return calls;
+    }
+
+    public static String contactId(Exchange exchange) {
+        return exchange.getProperty(CONTACT_ID, String.class);
+    }
+}

@@ -1,0 +1,12 @@
+package io.hlbridge.engine.work;
+
+import io.hlbridge.engine.triggers.Customer;
+import java.time.Instant;
+import java.util.List;
+
+/** One action to perform in HighLevel, as claimed from the queue, with its integration's location. */
+public record ActionJob(long id, String logId, String marketplaceId, String integrationId, String ruleId,
+                        String action, List<String> tags, String trigger, String eventId, String productId,
+                        Customer customer, String source, int attempts, Instant firstAttemptAt, Instant pacedSlotAt,
+                        String locationId, String integrationStatus) {
+}

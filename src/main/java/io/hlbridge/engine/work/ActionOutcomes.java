@@ -1,0 +1,109 @@
+package io.hlbridge.engine.work;
+
+import io.hlbridge.engine.highlevel.HighLevelFailure;
+import io.hlbridge.engine.highlevel.HighLevelResponses;
+import io.hlbridge.engine.highlevel.HighLevelUnavailable;
+import io.hlbridge.engine.highlevel.IntegrationNeedsReconnect;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Beginning and end of one attempt at an action: what its outcome does to the job and its log line
+ * (spec §5): success; {@code skipped}; retry later on 429, 5xx and unanswered calls (growing delays,
+ * then {@code failed} after 3 days); {@code waiting} while the integration needs reconnecting;
+ * {@code failed} at once on other 4xx, with HighLevel's message and traceId.
+ */
+public final class ActionOutcomes {
+    private static final Logger LOG = LoggerFactory.getLogger(ActionOutcomes.class);
+
+    private final ActionQueue queue;
+
+    public ActionOutcomes(ActionQueue queue) {
+        this.queue = queue;
+    }
+
+    /** The body is a claimed job; its integration must be usable. */
+    public void begin(Exchange exchange) {
+        ActionJob job = exchange.getMessage().getBody(ActionJob.class);
+        exchange.setProperty(ActionExchange.JOB, job);
+        exchange.setProperty("engine.action", job.action());
+        if (!"connected".equals(job.integrationStatus())) {
+            throw new IntegrationNeedsReconnect(job.integrationId(), job.integrationStatus(),
+                    "the integration is " + job.integrationStatus());
+        }
+    }
+
+    /** remove_tags on a customer HighLevel does not know: nothing to remove. */
+    public void nothingToRemove(Exchange exchange) {
+        exchange.setProperty(ActionExchange.SKIPPED, true);
+        exchange.setProperty(ActionExchange.OUTCOME_MESSAGE, "no contact with this email in HighLevel: nothing to remove");
+    }
+
+    public void succeeded(Exchange exchange) {
+        ActionJob job = ActionExchange.job(exchange);
+        boolean skipped = Boolean.TRUE.equals(exchange.getProperty(ActionExchange.SKIPPED, Boolean.class));
+        queue.finish(job, skipped ? "skipped" : "succeeded", null,
+                exchange.getProperty(ActionExchange.OUTCOME_MESSAGE, String.class), ActionExchange.calls(exchange), true);
+    }
+
+    public void failed(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ActionJob job = ActionExchange.job(exchange);
+        if (job == null) {
+            LOG.error("an action could not start", caught);
+            return;
+        }
+        Throwable cause = rootOf(caught);
+        if (cause instanceof PacedLater paced) {
+            queue.deferToSlot(job, paced.slot(), ActionExchange.calls(exchange));
+            return;
+        }
+        if (cause instanceof IntegrationNeedsReconnect reconnect) {
+            queue.finish(job, "waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(),
+                    ActionExchange.calls(exchange), false);
+            return;
+        }
+        if (cause instanceof HighLevelFailure failure && failure.kind() != HighLevelFailure.Kind.RETRYABLE) {
+            queue.finish(job, "failed", null, failure.getMessage(), ActionExchange.calls(exchange), true);
+            return;
+        }
+        Duration retryAfter = cause instanceof HighLevelFailure f ? f.retryAfter() : null;
+        String reason;
+        if (cause instanceof HighLevelFailure || cause instanceof HighLevelUnavailable) {
+            reason = cause.getMessage();
+        } else if (cause instanceof java.io.IOException) {
+            HighLevelResponses.recordUnanswered(exchange, cause);
+            reason = "HighLevel did not answer: " + cause.getClass().getSimpleName();
+        } else {
+            LOG.warn("action {} failed unexpectedly; it will be retried", job.logId(), caught);
+            reason = "unexpected error: " + cause.getClass().getSimpleName();
+        }
+        Instant now = Instant.now();
+        Instant first = job.firstAttemptAt() == null ? now : job.firstAttemptAt();
+        Optional<Instant> next = RetrySchedule.next(job.attempts() + 1, first, now, retryAfter);
+        if (next.isPresent()) {
+            queue.finish(job, "retrying", next.get(), reason + "; next attempt at " + next.get(), ActionExchange.calls(exchange), true);
+        } else {
+            queue.finish(job, "failed", null, reason + "; gave up after 3 days of retries", ActionExchange.calls(exchange), true);
+        }
+    }
+
+    private static Throwable rootOf(Throwable t) {
+        Throwable c = t;
+        while (c != null) {
+            if (c instanceof PacedLater || c instanceof IntegrationNeedsReconnect || c instanceof HighLevelFailure
+                    || c instanceof HighLevelUnavailable || c instanceof java.io.IOException) {
+                return c;
+            }
+            if (c.getCause() == null || c.getCause() == c) {
+                return c;
+            }
+            c = c.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,74 @@
+package io.hlbridge.engine.work;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Paces calls per HighLevel location across every replica (spec §5). Each location has one row with
+ * its next free slot; a call reserves the slot with a single UPDATE (the row lock orders replicas),
+ * and slots are spaced interval / (max - 2) apart, so any window of the advertised interval holds
+ * fewer calls than the advertised maximum. The limit is learned from HighLevel's X-RateLimit-*
+ * headers (100 per 10 s until told otherwise). A caller whose slot is more than {@link #MAX_WAIT}
+ * away does not wait: its job is deferred to the slot (never a busy loop, never a sleeping queue).
+ */
+public final class LocationPacer {
+    public static final Duration MAX_WAIT = Duration.ofMillis(60);
+
+    private final Jdbi jdbi;
+
+    public LocationPacer(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Reserves this location's next call slot and returns it. */
+    public Instant reserve(String locationId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                INSERT INTO location_pace AS p (location_id, next_free_at)
+                VALUES (:location, clock_timestamp() + make_interval(secs => 10000.0 / 98 / 1000))
+                ON CONFLICT (location_id) DO UPDATE
+                   SET next_free_at = GREATEST(p.next_free_at, clock_timestamp())
+                                      + make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 2, 1) / 1000),
+                       updated_at = now()
+                RETURNING next_free_at - make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 2, 1) / 1000)""")
+                .bind("location", locationId)
+                .mapTo(OffsetDateTime.class).one().toInstant());
+    }
+
+    /** Waits for a slot that is at most {@link #MAX_WAIT} away, or throws {@link PacedLater}. */
+    public void await(Instant slot) {
+        long waitMillis = Duration.between(Instant.now(), slot).toMillis();
+        if (waitMillis > MAX_WAIT.toMillis()) {
+            throw new PacedLater(slot);
+        }
+        if (waitMillis > 0) {
+            try {
+                Thread.sleep(waitMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PacedLater(slot);
+            }
+        }
+    }
+
+    /** What HighLevel says the location's limit is; changes the spacing of later slots. */
+    public void learn(String locationId, Integer max, Integer intervalMs) {
+        if (max == null || intervalMs == null || max < 3 || intervalMs < 1) {
+            return;
+        }
+        jdbi.useHandle(h -> h.createUpdate("""
+                UPDATE location_pace SET max_requests = :max, interval_ms = :interval, updated_at = now()
+                 WHERE location_id = :location AND (max_requests <> :max OR interval_ms <> :interval)""")
+                .bind("location", locationId).bind("max", max).bind("interval", intervalMs).execute());
+    }
+
+    /** A 429 said to hold off until {@code until}: no slot of this location is handed out before it. */
+    public void holdOff(String locationId, Instant until) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                UPDATE location_pace SET next_free_at = GREATEST(next_free_at, :until), updated_at = now()
+                 WHERE location_id = :location""")
+                .bind("location", locationId).bind("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC)).execute());
+    }
+}
