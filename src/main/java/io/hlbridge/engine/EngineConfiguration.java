@@ -2,6 +2,7 @@ package io.hlbridge.engine;
 
 import io.hlbridge.engine.api.AdminAuth;
 import io.hlbridge.engine.api.HttpReplies;
+import io.hlbridge.engine.console.ConsoleFiles;
 import io.hlbridge.engine.crypto.SecretBox;
 import io.hlbridge.engine.db.Database;
 import io.hlbridge.engine.db.DatabaseReadiness;
@@ -92,6 +93,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("problemResponder", (Processor) HttpReplies::problem);
         registry.bind("adminAuth", new AdminAuth(secrets.operatorToken(), marketplaces));
         registry.bind("marketplaceApi", new MarketplaceApi(marketplaces));
+        registry.bind("consoleFiles", new ConsoleFiles());
         StoreEventSchema schema = new StoreEventSchema();
         registry.bind("storeEventSchema", schema);
         registry.bind("webhookIntake", new WebhookIntake(marketplaces, schema, new Inbox(jdbi), clock,
