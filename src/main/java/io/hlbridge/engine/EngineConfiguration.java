@@ -151,7 +151,6 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("eventWorkers", context.getExecutorServiceManager().newFixedThreadPool(context, "event-workers", 4));
         registry.bind("actionWorkers", context.getExecutorServiceManager().newFixedThreadPool(context, "action-workers", 16));
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()
-                + "?throwExceptionOnFailure=false&connectTimeout=5000&responseTimeout=15000"
-                + "&connectionsPerRoute=64&maxTotalConnections=128");
+                + "?throwExceptionOnFailure=false&deleteWithBody=true");
     }
 }

@@ -24,7 +24,7 @@ public final class EventLogRetention {
                                  ORDER BY seq DESC OFFSET :keep LIMIT 1) AS cutoff
                           FROM marketplace m) c
                  WHERE l.marketplace_id = c.marketplace_id AND c.cutoff IS NOT NULL AND l.seq <= c.cutoff""")
-                .bind("keep", keep - 1)
+                .bind("keep", keep)
                 .execute());
     }
 }

@@ -18,8 +18,8 @@ import org.apache.camel.Message;
  */
 public final class HighLevelRequests {
     public static final String VERSION = "2021-07-28";
-    private static final String REQUEST_BODY = "engine.requestBody";
-    private static final String REQUEST_QUERY = "engine.requestQuery";
+    private static final String REQUEST_BODY = "requestBody";
+    private static final String REQUEST_QUERY = "requestQuery";
 
     private final String apiUrl;
 
@@ -51,10 +51,8 @@ public final class HighLevelRequests {
     /** The same request once more (after a 401 and a token refresh). */
     public void again(Exchange exchange) {
         String method = exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class);
-        String pathAndQuery = exchange.getProperty(ActionExchange.REQUEST_PATH, String.class);
-        String query = exchange.getProperty(REQUEST_QUERY, String.class);
-        String path = query == null ? pathAndQuery : pathAndQuery.substring(0, pathAndQuery.length() - query.length() - 1);
-        prepare(exchange, method, path, query, exchange.getProperty(REQUEST_BODY, String.class));
+        prepare(exchange, method, exchange.getProperty(ActionExchange.REQUEST_PATH, String.class),
+                exchange.getProperty(REQUEST_QUERY, String.class), exchange.getProperty(REQUEST_BODY, String.class));
     }
 
     /** The upsert body: only the fields the store sent, never null, never tags. */
@@ -95,7 +93,7 @@ public final class HighLevelRequests {
         exchange.setProperty(REQUEST_BODY, body);
         exchange.setProperty(REQUEST_QUERY, query);
         exchange.setProperty(ActionExchange.REQUEST_METHOD, method);
-        exchange.setProperty(ActionExchange.REQUEST_PATH, path + (query == null ? "" : "?" + query));
+        exchange.setProperty(ActionExchange.REQUEST_PATH, path);
     }
 
     private static void putIfPresent(ObjectNode body, String field, String value) {

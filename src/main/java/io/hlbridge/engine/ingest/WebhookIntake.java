@@ -20,11 +20,11 @@ import org.apache.camel.Message;
 public final class WebhookIntake {
     public static final int MAX_BODY_BYTES = 1024 * 1024;
     /** Set once the signature checks out: from then on a failure is logged under the marketplace. */
-    public static final String AUTHENTICATED_MARKETPLACE = "engine.authenticatedMarketplace";
-    public static final String EVENT = "engine.event";
-    public static final String OUTCOME = "engine.intakeOutcome";
-    public static final String WEBHOOK_ID = "engine.webhookId";
-    public static final String RAW_BODY = "engine.rawBody";
+    public static final String AUTHENTICATED_MARKETPLACE = "authenticatedMarketplace";
+    public static final String EVENT = "storeEvent";
+    public static final String OUTCOME = "intakeOutcome";
+    public static final String WEBHOOK_ID = "webhookId";
+    public static final String RAW_BODY = "rawBody";
 
     private final MarketplaceStore marketplaces;
     private final StoreEventSchema schema;

@@ -7,18 +7,18 @@ import org.apache.camel.Exchange;
 
 /** The exchange properties an action carries through the HighLevel routes, in one place. */
 public final class ActionExchange {
-    public static final String JOB = "engine.job";
-    public static final String CALLS = "engine.calls";
-    public static final String CONTACT_ID = "engine.contactId";
-    public static final String CONTACT_FROM_CACHE = "engine.contactFromCache";
-    public static final String RESPONSE = "engine.response";
-    public static final String OUTCOME_MESSAGE = "engine.outcomeMessage";
-    public static final String SKIPPED = "engine.skipped";
-    public static final String REQUEST_METHOD = "engine.requestMethod";
-    public static final String REQUEST_PATH = "engine.requestPath";
-    public static final String STARTED_NANOS = "engine.startedNanos";
-    public static final String ACCESS_TOKEN = "engine.accessToken";
-    public static final String SLOT_USED = "engine.slotUsed";
+    public static final String JOB = "actionJob";
+    public static final String CALLS = "calls";
+    public static final String CONTACT_ID = "contactId";
+    public static final String CONTACT_FROM_CACHE = "contactFromCache";
+    public static final String RESPONSE = "response";
+    public static final String OUTCOME_MESSAGE = "outcomeMessage";
+    public static final String SKIPPED = "skipped";
+    public static final String REQUEST_METHOD = "requestMethod";
+    public static final String REQUEST_PATH = "requestPath";
+    public static final String STARTED_NANOS = "startedNanos";
+    public static final String ACCESS_TOKEN = "accessToken";
+    public static final String SLOT_USED = "slotUsed";
 
     private ActionExchange() {
     }

@@ -30,7 +30,7 @@ public final class ActionOutcomes {
     public void begin(Exchange exchange) {
         ActionJob job = exchange.getMessage().getBody(ActionJob.class);
         exchange.setProperty(ActionExchange.JOB, job);
-        exchange.setProperty("engine.action", job.action());
+        exchange.setProperty("action", job.action());
         if (!"connected".equals(job.integrationStatus())) {
             throw new IntegrationNeedsReconnect(job.integrationId(), job.integrationStatus(),
                     "the integration is " + job.integrationStatus());
