@@ -1,0 +1,328 @@
+package io.hlbridge.engine.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.support.EngineUnderTest;
+import io.hlbridge.engine.support.Webhooks;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console in a real Chromium (Debian's chromium + chromedriver, never downloaded by Selenium Manager)
+ * against a real engine: sign in with the operator token, pick a marketplace, connect an integration through
+ * the sandbox's OAuth page, rename it, write a global and a product rule, dry-run one, send a signed store
+ * event, watch the log entries succeed, search them, and replay the action a sandbox fault made fail.
+ * Saves a screenshot of each page into docs/screenshots/.
+ */
+class ConsoleBrowserIT {
+    static final File CHROMIUM = new File("/usr/bin/chromium");
+    static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    static final String MARKETPLACE = "Acme Courses";
+    static final String EMAIL = "ada@example.com";
+    static final String PRODUCT = "prod_course_x";
+
+    static EngineUnderTest engine;
+    static WebDriver driver;
+    static WebDriverWait wait;
+    static Path profile;
+    static String base;
+    static String marketplaceId;
+    static String webhookSecret;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+                "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver; .ci/run does)");
+        int port = EngineUnderTest.freePort();
+        base = "http://127.0.0.1:" + port;
+        // The OAuth redirect comes back to the same origin the console runs on, so its sessionStorage survives.
+        engine = EngineUnderTest.start(Map.of("ENGINE_HTTP_PORT", String.valueOf(port), "ENGINE_PUBLIC_URL", base));
+        JsonNode acme = createMarketplace(MARKETPLACE);
+        marketplaceId = acme.path("id").asText();
+        webhookSecret = acme.path("webhook_secret").asText();
+        createMarketplace("Other Store");
+
+        profile = Files.createTempDirectory("console-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.getPath());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
+        driver = new ChromeDriver(service, options);
+        wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(100));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (driver != null) {
+            driver.quit();
+        }
+        if (engine != null) {
+            engine.close();
+        }
+        if (profile != null) {
+            try (var files = Files.walk(profile)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void integrationsRulesAndLogsInTheBrowser() {
+        signInAndPickTheMarketplace();
+        connectAnIntegrationWithOAuthAndRenameIt();
+
+        Assumptions.assumeTrue(apiExists("/api/v1/marketplaces/" + marketplaceId + "/rules")
+                        && apiExists("/api/v1/triggers") && apiExists("/api/v1/marketplaces/" + marketplaceId + "/logs"),
+                "the rules, triggers and logs APIs are not in this engine yet: rules and logs steps skipped");
+        writeAGlobalAndAProductRule();
+        sendAnOrderWhoseTagCallFailsOnce();
+        watchTheLogSearchItAndReplayTheFailure();
+    }
+
+    private void signInAndPickTheMarketplace() {
+        driver.get(base + "/console");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertThat(driver.getCurrentUrl()).endsWith("/console/");
+        shot("sign-in");
+
+        // a wrong token: the API's problem detail, in words, and the field marked invalid
+        type(By.id("token"), "not-a-token");
+        click(By.id("sign-in-submit"));
+        waitForText(By.id("sign-in-error"), "not valid");
+        assertThat(driver.findElement(By.id("token")).getAttribute("aria-invalid")).isNull();
+
+        type(By.id("token"), EngineUnderTest.OPERATOR_TOKEN);
+        click(By.id("sign-in-submit"));
+        WebElement picker = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("marketplace")));
+        new Select(picker).selectByValue(marketplaceId);
+        click(By.id("pick-submit"));
+        waitForText(By.id("current-marketplace"), MARKETPLACE);
+        waitForText(By.id("integrations-list"), "No integration yet");
+        assertThat(driver.findElement(By.id("tab-integrations")).getAttribute("aria-selected")).isEqualTo("true");
+    }
+
+    private void connectAnIntegrationWithOAuthAndRenameIt() {
+        click(By.id("new-integration-button"));
+        // an empty name: refused by the API, shown on the form with the field highlighted
+        click(By.id("connect-oauth"));
+        waitForText(By.id("new-integration-error"), "name");
+        assertThat(driver.findElement(By.id("integration-name")).getAttribute("aria-invalid")).isEqualTo("true");
+
+        type(By.id("integration-name"), "Main HighLevel");
+        click(By.id("connect-oauth"));
+        wait.until(ExpectedConditions.urlContains("/sandbox/highlevel/oauth/chooselocation"));
+        click(By.id("approve"));
+        wait.until(ExpectedConditions.titleContains("HighLevel connected"));
+        click(By.linkText("Back to the console"));
+        WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(integrationRow("Main HighLevel")));
+        assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("connected");
+
+        click(By.cssSelector("tr[data-name='Main HighLevel'] button.edit"));
+        type(By.cssSelector(".rename-form input"), "Main HighLevel (Acme)");
+        click(By.cssSelector(".rename-form button.save"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(integrationRow("Main HighLevel (Acme)")));
+        waitForText(By.id("notice"), "Renamed");
+
+        click(By.cssSelector("tr[data-name='Main HighLevel (Acme)'] button.refresh"));
+        waitForText(By.id("refresh-result"), "token refreshed");
+        shot("integrations");
+    }
+
+    private void writeAGlobalAndAProductRule() {
+        openTab("tab-global-rules");
+        click(By.id("new-rule-button"));
+        chooseRule("add_tags", "product.purchased");
+        // add_tags without tags: the API names the field, the form highlights it
+        click(By.id("save-rule"));
+        waitForText(By.id("rule-error"), "tags");
+        assertThat(driver.findElement(By.id("rule-tags")).getAttribute("aria-invalid")).isEqualTo("true");
+        type(By.id("rule-tags"), "customer, buyer");
+        click(By.id("save-rule"));
+        WebElement rule = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#rules-table tr[data-trigger='product.purchased']")));
+        assertThat(rule.getText()).contains("Add tags", "customer", "buyer", "Main HighLevel (Acme)");
+
+        rule.findElement(By.cssSelector("button.test")).click();
+        click(By.id("run-test"));
+        waitForText(By.id("test-calls"), "/contacts/upsert");
+        assertThat(driver.findElement(By.id("test-calls")).getText()).contains("/contacts/{contactId}/tags");
+        assertThat(driver.findElement(By.id("test-triggers")).getText()).contains("product.purchased");
+        shot("global-rules");
+
+        openTab("tab-product-rules");
+        click(By.id("new-rule-button"));
+        chooseRule("create_contact", "product.purchased");
+        type(By.id("rule-product"), PRODUCT);
+        type(By.id("rule-tags"), "course-x\nstudent");
+        click(By.id("save-rule"));
+        By productRule = By.cssSelector("#rules-table tr[data-product='" + PRODUCT + "']");
+        WebElement saved = wait.until(ExpectedConditions.visibilityOfElementLocated(productRule));
+        assertThat(saved.getText()).contains("Create contact", PRODUCT, "course-x", "student");
+
+        // disable, then enable again (PATCH {enabled})
+        saved.findElement(By.cssSelector("input.toggle")).click();
+        waitForText(By.id("notice"), "Rule disabled");
+        driver.findElement(productRule).findElement(By.cssSelector("input.toggle")).click();
+        waitForText(By.id("notice"), "Rule enabled");
+        shot("product-rules");
+    }
+
+    private void chooseRule(String action, String trigger) {
+        WebElement integration = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("rule-integration")));
+        new Select(integration).selectByIndex(1);
+        new Select(driver.findElement(By.id("rule-action"))).selectByValue(action);
+        new Select(driver.findElement(By.id("rule-category"))).selectByValue("ecommerce");
+        new Select(driver.findElement(By.id("rule-trigger"))).selectByValue(trigger);
+    }
+
+    private void sendAnOrderWhoseTagCallFailsOnce() {
+        HttpResponse<String> fault = engine.send("POST", "/sandbox/highlevel/_sandbox/faults", null,
+                "{\"path\":\"/tags\",\"status\":422,\"count\":1}");
+        assertThat(fault.statusCode()).isEqualTo(201);
+        HttpResponse<String> accepted = engine.send(Webhooks.signed(base, marketplaceId, webhookSecret, "msg_console_1",
+                Webhooks.order(EMAIL, "ord_console_1", PRODUCT)));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+    }
+
+    private void watchTheLogSearchItAndReplayTheFailure() {
+        openTab("tab-logs");
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("log-table")));
+        // poll the page: both actions settle (one succeeds, the one that met the 422 fails at once)
+        try {
+            new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(500)).until(d -> {
+                click(By.id("log-search"));
+                return rows("action", "succeeded").size() == 1 && rows("action", "failed").size() == 1;
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            throw new AssertionError("the actions did not settle (one succeeded, one failed) within 30 s; the log shows:\n"
+                    + driver.findElement(By.id("log-rows")).getText(), e);
+        }
+        assertThat(rows("event", "accepted")).hasSize(1);
+        assertThat(rows("trigger", "fired")).hasSize(1);
+        shot("logs");
+
+        // search by the customer's email, then narrow to failed actions
+        type(By.id("log-q"), EMAIL);
+        new Select(driver.findElement(By.id("log-status"))).selectByValue("failed");
+        click(By.id("log-search"));
+        waitForText(By.id("log-summary"), "1 entry shown");
+        assertThat(driver.findElement(By.id("log-rows")).getText()).contains(EMAIL);
+        WebElement failed = rows("action", "failed").get(0);
+        assertThat(failed.findElements(By.cssSelector("button.replay"))).hasSize(1);
+
+        failed.findElement(By.cssSelector("a.details")).click();
+        waitForText(By.id("log-calls"), "422");
+        assertThat(driver.findElement(By.id("log-calls")).getText()).contains("POST", "/tags");
+        shot("log-detail");
+
+        String original = driver.getCurrentUrl();
+        click(By.id("replay-entry"));
+        wait.until(d -> !d.getCurrentUrl().equals(original));
+        new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(500)).until(d -> {
+            d.navigate().refresh();
+            return wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("log-entry")))
+                    .getAttribute("data-status").equals("succeeded");
+        });
+        assertThat(driver.findElement(By.id("log-entry")).getText()).contains("Replay of");
+
+        click(By.id("back-to-logs"));
+        click(By.id("log-reset"));
+        new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(200))
+                .until(d -> rows("action", "succeeded").size() == 2);
+    }
+
+    // ---- helpers ----
+
+    private static List<WebElement> rows(String kind, String status) {
+        try {
+            return driver.findElements(By.cssSelector("#log-rows tr[data-kind='" + kind + "'][data-status='" + status + "']"));
+        } catch (StaleElementReferenceException e) {
+            return List.of();
+        }
+    }
+
+    /** Clicks a tab and waits until the previous tab's content is gone (no stale clicks on old buttons). */
+    private static void openTab(String tabId) {
+        WebElement previous = driver.findElement(By.cssSelector("#panel > *"));
+        click(By.id(tabId));
+        wait.until(ExpectedConditions.stalenessOf(previous));
+        wait.until(ExpectedConditions.attributeToBe(By.id(tabId), "aria-selected", "true"));
+    }
+
+    private static By integrationRow(String name) {
+        return By.cssSelector("#integrations-table tr[data-name='" + name + "']");
+    }
+
+    private static void click(By by) {
+        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+    }
+
+    private static void type(By by, String text) {
+        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(by));
+        input.clear();
+        input.sendKeys(text);
+    }
+
+    private static void waitForText(By by, String text) {
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+    }
+
+    /** Saves the whole page (the window grown to the document's height) as docs/screenshots/{name}.png. */
+    private static void shot(String name) {
+        Dimension size = driver.manage().window().getSize();
+        long height = (Long) ((JavascriptExecutor) driver).executeScript(
+                "return Math.ceil(Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));");
+        driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(4000, Math.max(size.getHeight(), height + 160))));
+        try {
+            Path dir = Path.of(System.getProperty("basedir", ".")).resolve("docs/screenshots");
+            Files.createDirectories(dir);
+            File png = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
+            Files.copy(png.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            driver.manage().window().setSize(size);
+        }
+    }
+
+    private static boolean apiExists(String path) {
+        int status = engine.send("GET", path, EngineUnderTest.OPERATOR_TOKEN, null).statusCode();
+        return status != 404 && status != 405;
+    }
+
+    private static JsonNode createMarketplace(String name) {
+        HttpResponse<String> r = engine.send("POST", "/api/v1/marketplaces", EngineUnderTest.OPERATOR_TOKEN,
+                "{\"name\":\"" + name + "\"}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return Json.read(r.body());
+    }
+}
