@@ -25,7 +25,7 @@ import org.jdbi.v3.core.Jdbi;
  * same transaction.
  */
 public final class ActionQueue {
-    public static final int LEASE_SECONDS = 120;
+    public static final int LEASE_SECONDS = 60;
 
     private final Jdbi jdbi;
     private final EventLog log;

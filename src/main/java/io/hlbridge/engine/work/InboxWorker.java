@@ -17,7 +17,7 @@ import org.jdbi.v3.core.Jdbi;
  * then derives the triggers, queues the actions and marks the event done in one transaction.
  */
 public final class InboxWorker {
-    public static final int LEASE_SECONDS = 60;
+    public static final int LEASE_SECONDS = 15;
 
     private final Jdbi jdbi;
     private final TriggerDeriver deriver;
