@@ -37,6 +37,7 @@ final class BenchSupport {
                 .setCleanDataDirectory(true)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("shared_buffers", "128MB")
+                .setServerConfig("shared_preload_libraries", System.getenv("BENCH_PG_STATS") != null ? "pg_stat_statements" : "")
                 .start();
     }
 
@@ -65,7 +66,7 @@ final class BenchSupport {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx1g"));
         String jfr = System.getenv("BENCH_ENGINE_JFR");
         if (jfr != null && !jfr.isBlank()) {
-            command.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+            command.add("-XX:StartFlightRecording=filename=" + jfr + "/engine-" + httpPort + ".jfr,settings=profile");
         }
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hlbridge.engine.Application"));
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -149,7 +149,6 @@ public class EngineConfiguration implements CamelConfiguration {
         StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);
         registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi), jdbi));
         registry.bind("eventWorkers", context.getExecutorServiceManager().newFixedThreadPool(context, "event-workers", 4));
-        registry.bind("actionWorkers", context.getExecutorServiceManager().newFixedThreadPool(context, "action-workers", 16));
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()
                 + "?throwExceptionOnFailure=false&deleteWithBody=true");
     }

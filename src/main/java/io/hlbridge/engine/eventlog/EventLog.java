@@ -31,21 +31,27 @@ public final class EventLog {
                 .bind("id", logId).bind("status", status).bind("message", message).execute();
     }
 
-    /** Adds one HighLevel call to an action's entry. */
-    public void appendCall(Handle h, String logId, HighLevelCall call) {
-        ObjectNode c = Json.object();
-        c.put("method", call.method());
-        c.put("path", call.path());
-        if (call.status() == null) {
-            c.putNull("status");
-        } else {
-            c.put("status", call.status());
+    /** An action's attempt ended: its new status and reason, and the HighLevel calls it made, in one update. */
+    public void finishAttempt(Handle h, String logId, String status, String message, java.util.List<HighLevelCall> calls) {
+        com.fasterxml.jackson.databind.node.ArrayNode array = Json.MAPPER.createArrayNode();
+        for (HighLevelCall call : calls) {
+            ObjectNode c = array.addObject();
+            c.put("method", call.method());
+            c.put("path", call.path());
+            if (call.status() == null) {
+                c.putNull("status");
+            } else {
+                c.put("status", call.status());
+            }
+            c.put("latency_ms", call.latencyMs());
+            c.put("trace_id", call.traceId());
+            c.put("error", call.error());
+            c.put("at", call.at().toString());
         }
-        c.put("latency_ms", call.latencyMs());
-        c.put("trace_id", call.traceId());
-        c.put("error", call.error());
-        c.put("at", call.at().toString());
-        h.createUpdate("UPDATE event_log SET calls = calls || jsonb_build_array(CAST(:call AS jsonb)), updated_at = now() WHERE id = :id")
-                .bind("id", logId).bind("call", Json.write(c)).execute();
+        h.createUpdate("""
+                UPDATE event_log SET status = COALESCE(:status, status), message = CASE WHEN :status IS NULL THEN message ELSE :message END,
+                                     calls = calls || CAST(:calls AS jsonb), updated_at = now()
+                 WHERE id = :id""")
+                .bind("id", logId).bind("status", status).bind("message", message).bind("calls", Json.write(array)).execute();
     }
 }

@@ -17,14 +17,19 @@ public final class EventLogRetention {
 
     /** Returns how many entries were pruned. */
     public int prune() {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                DELETE FROM event_log l
-                 USING (SELECT m.id AS marketplace_id,
-                               (SELECT seq FROM event_log x WHERE x.marketplace_id = m.id
-                                 ORDER BY seq DESC OFFSET :keep LIMIT 1) AS cutoff
-                          FROM marketplace m) c
-                 WHERE l.marketplace_id = c.marketplace_id AND c.cutoff IS NOT NULL AND l.seq <= c.cutoff""")
-                .bind("keep", keep)
-                .execute());
+        return jdbi.withHandle(h -> {
+            int pruned = 0;
+            for (String marketplace : h.createQuery("SELECT id FROM marketplace").mapTo(String.class).list()) {
+                // the (marketplace, seq) index reads at most `keep` entries to find the cut
+                Long cutoff = h.createQuery("""
+                        SELECT seq FROM event_log WHERE marketplace_id = :m ORDER BY seq DESC OFFSET :keep LIMIT 1""")
+                        .bind("m", marketplace).bind("keep", keep).mapTo(Long.class).findOne().orElse(null);
+                if (cutoff != null) {
+                    pruned += h.createUpdate("DELETE FROM event_log WHERE marketplace_id = :m AND seq <= :cutoff")
+                            .bind("m", marketplace).bind("cutoff", cutoff).execute();
+                }
+            }
+            return pruned;
+        });
     }
 }

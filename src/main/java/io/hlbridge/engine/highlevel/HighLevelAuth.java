@@ -25,14 +25,14 @@ public final class HighLevelAuth {
     public void authorize(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
         String token = tokens.accessToken(job.integrationId());
-        Instant slot;
-        if (job.pacedSlotAt() != null && exchange.getProperty(ActionExchange.SLOT_USED) == null) {
-            slot = job.pacedSlotAt();
-        } else {
-            slot = pacer.reserve(job.locationId());
-        }
+        Instant slot = exchange.getProperty(ActionExchange.SLOT_USED) == null && LocationPacer.stillUsable(job.pacedSlotAt())
+                ? job.pacedSlotAt() : pacer.reserve(job.locationId());
         exchange.setProperty(ActionExchange.SLOT_USED, true);
         pacer.await(slot);
+        while (!LocationPacer.stillUsable(slot)) { // this thread came late to its slot: never send bunched up
+            slot = pacer.reserve(job.locationId());
+            pacer.await(slot);
+        }
         exchange.setProperty(ActionExchange.ACCESS_TOKEN, token);
         exchange.getMessage().setHeader("Authorization", "Bearer " + token);
         exchange.setProperty(ActionExchange.STARTED_NANOS, System.nanoTime());

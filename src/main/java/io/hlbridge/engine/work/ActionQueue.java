@@ -62,12 +62,15 @@ public final class ActionQueue {
         return logId;
     }
 
-    /** Leases up to {@code limit} due jobs; a crashed replica's lease runs out and the job comes back. */
+    /**
+     * Leases up to {@code limit} due jobs (a job paced to a slot is taken a moment early, so its worker
+     * is ready on time); a crashed replica's lease runs out and the job comes back.
+     */
     public List<ActionJob> claimDue(int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                 WITH due AS (
                     SELECT id FROM action_job
-                     WHERE status IN ('pending', 'retrying') AND due_at <= now()
+                     WHERE status IN ('pending', 'retrying') AND due_at <= clock_timestamp() + interval '100 milliseconds'
                        AND (lease_until IS NULL OR lease_until < now())
                      ORDER BY due_at
                      LIMIT :limit
@@ -96,10 +99,7 @@ public final class ActionQueue {
                     .bind("due", dueAt == null ? null : OffsetDateTime.ofInstant(dueAt, ZoneOffset.UTC))
                     .bind("attempt", countsAsAttempt ? 1 : 0)
                     .execute();
-            for (HighLevelCall call : calls) {
-                log.appendCall(h, job.logId(), call);
-            }
-            log.updateStatus(h, job.logId(), status, message);
+            log.finishAttempt(h, job.logId(), status, message, calls);
         });
     }
 
@@ -110,8 +110,8 @@ public final class ActionQueue {
                     UPDATE action_job SET due_at = :slot, paced_slot_at = :slot, lease_until = NULL, updated_at = now()
                      WHERE id = :id""")
                     .bind("id", job.id()).bind("slot", OffsetDateTime.ofInstant(slot, ZoneOffset.UTC)).execute();
-            for (HighLevelCall call : calls) {
-                log.appendCall(h, job.logId(), call);
+            if (!calls.isEmpty()) {
+                log.finishAttempt(h, job.logId(), null, null, calls);
             }
         });
     }

@@ -16,6 +16,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class LocationPacer {
     public static final Duration MAX_WAIT = Duration.ofMillis(60);
+    /** A reserved slot used later than this is given up and a new one reserved, so calls never bunch up. */
+    public static final Duration MAX_LATENESS = Duration.ofMillis(50);
 
     private final Jdbi jdbi;
 
@@ -53,13 +55,24 @@ public final class LocationPacer {
         }
     }
 
-    /** What HighLevel says the location's limit is; changes the spacing of later slots. */
+    /** True when a slot reserved earlier is still good to use now. */
+    public static boolean stillUsable(Instant slot) {
+        return slot != null && Duration.between(slot, Instant.now()).compareTo(MAX_LATENESS) <= 0;
+    }
+
+    /**
+     * What HighLevel says the location's limit is; changes the spacing of later slots. When the limit
+     * goes up, slots booked ahead at the old spacing stay with their jobs, but new ones start now.
+     */
     public void learn(String locationId, Integer max, Integer intervalMs) {
         if (max == null || intervalMs == null || max < 3 || intervalMs < 1) {
             return;
         }
         jdbi.useHandle(h -> h.createUpdate("""
-                UPDATE location_pace SET max_requests = :max, interval_ms = :interval, updated_at = now()
+                UPDATE location_pace
+                   SET next_free_at = CASE WHEN :max::float8 / :interval > max_requests::float8 / interval_ms
+                                           THEN LEAST(next_free_at, clock_timestamp()) ELSE next_free_at END,
+                       max_requests = :max, interval_ms = :interval, updated_at = now()
                  WHERE location_id = :location AND (max_requests <> :max OR interval_ms <> :interval)""")
                 .bind("location", locationId).bind("max", max).bind("interval", intervalMs).execute());
     }

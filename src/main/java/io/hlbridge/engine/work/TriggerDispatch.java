@@ -46,11 +46,20 @@ public final class TriggerDispatch {
                         r.integrationName(), null));
             }
         }
-        products.forEach((id, name) -> h.createUpdate("""
-                INSERT INTO product_seen (marketplace_id, product_id, product_name) VALUES (:m, :p, :n)
-                ON CONFLICT (marketplace_id, product_id)
-                DO UPDATE SET product_name = COALESCE(EXCLUDED.product_name, product_seen.product_name), last_seen_at = now()""")
-                .bind("m", marketplaceId).bind("p", id).bind("n", name).execute());
+        // Every order of a best-seller names the same product: only a new product or a new name writes
+        // (and locks) its row, so concurrent events do not queue behind one another here.
+        products.forEach((id, name) -> {
+            int inserted = h.createUpdate("""
+                    INSERT INTO product_seen (marketplace_id, product_id, product_name) VALUES (:m, :p, :n)
+                    ON CONFLICT (marketplace_id, product_id) DO NOTHING""")
+                    .bind("m", marketplaceId).bind("p", id).bind("n", name).execute();
+            if (inserted == 0 && name != null) {
+                h.createUpdate("""
+                        UPDATE product_seen SET product_name = :n, last_seen_at = now()
+                         WHERE marketplace_id = :m AND product_id = :p AND product_name IS DISTINCT FROM :n""")
+                        .bind("m", marketplaceId).bind("p", id).bind("n", name).execute();
+            }
+        });
     }
 
     static List<MatchedRule> matching(Handle h, String marketplaceId, String trigger, String productId) {

@@ -67,7 +67,7 @@ class WebhookIT {
                 .map((rs, ctx) -> Json.read(rs.getString(1))).one());
         assertThat(row.path("type").asText()).isEqualTo("order.completed");
         assertThat(row.path("key").asText()).isEqualTo("ada@example.com");
-        assertThat(row.path("status").asText()).isEqualTo("pending");
+        assertThat(row.path("status").asText()).isIn("pending", "done"); // the engine core may already have consumed it
         assertThat(row.path("payload").path("items").get(0).path("product_id").asText()).isEqualTo("prod_1");
     }
 

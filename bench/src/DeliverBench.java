@@ -1,0 +1,247 @@
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hlbridge.engine.highlevel.sandbox.HighLevelSandbox;
+import io.hlbridge.engine.highlevel.sandbox.SandboxSettings;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/** bench/deliver: end-to-end throughput and latency, calls per returning tag action, pacing under the limit. */
+public final class DeliverBench {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
+        int pacedSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
+        try (EmbeddedPostgres pg = BenchSupport.postgres("deliver-pg")) {
+            // phases 1 and 2: a location that HighLevel grants (and advertises) far more than 100 / 10 s
+            try (HighLevelSandbox.Running hl = HighLevelSandbox.start(SandboxSettings.builder().rateLimit(1_000_000, 10_000).build(), 0)) {
+                Engine e = Engine.start(pg, hl, "unlimited");
+                try {
+                    Site site = e.site("Bench unlimited");
+                    long t0 = System.currentTimeMillis();
+                    send(e, site, events, "first", 0);
+                    Stats first = e.awaitAndMeasure(events, t0);
+                    System.out.printf("  breakdown: acceptance -> triggers derived p50 %.0f ms; action queued -> done p50 %.0f ms%n",
+                            e.median("SELECT extract(epoch FROM (processed_at - received_at)) * 1000 FROM inbox_event"),
+                            e.median("SELECT extract(epoch FROM (updated_at - created_at)) * 1000 FROM action_job"));
+                    System.out.printf("  per call: latency p50 %.0f ms; action queued -> first call p50 %.0f ms; first call -> done p50 %.0f ms%n",
+                            e.median("SELECT (c->>'latency_ms')::float8 FROM event_log, jsonb_array_elements(calls) c"),
+                            e.median("SELECT extract(epoch FROM ((calls->0->>'at')::timestamptz - created_at)) * 1000 FROM event_log WHERE kind = 'action'"),
+                            e.median("SELECT extract(epoch FROM (updated_at - (calls->0->>'at')::timestamptz)) * 1000 FROM event_log WHERE kind = 'action'"));
+                    System.out.printf("phase 1 (limit off, %d events, 1 add_tags rule): %.0f events/s end to end, p50 %.0f ms, p99 %.0f ms (acceptance -> last HighLevel call)%n",
+                            events, first.perSecond, first.p50, first.p99);
+                    if (System.getenv("BENCH_PG_STATS") != null) {
+                        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+                            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                            try (ResultSet rs = st.executeQuery("SELECT calls, round(total_exec_time::numeric) AS ms, round(mean_exec_time::numeric, 3) AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
+                                while (rs.next()) {
+                                    System.out.printf("  pg: %7d calls %7s ms total %8s ms mean  %s%n", rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                                }
+                            }
+                        }
+                    }
+                    long calls0 = hl.sandbox().stats().requests().values().stream().mapToLong(Long::longValue).sum();
+                    long t1 = System.currentTimeMillis();
+                    send(e, site, events, "again", events);
+                    e.awaitAndMeasure(2 * events, t1);
+                    long calls1 = hl.sandbox().stats().requests().values().stream().mapToLong(Long::longValue).sum();
+                    double perAction = (calls1 - calls0) / (double) events;
+                    System.out.printf("phase 2 (returning customers, %d tag actions): %.2f HighLevel calls per tag action%n", events, perAction);
+                    e.results.add(String.format("end-to-end %.0f events/s [%s], p50 %.0f ms [%s], calls per returning tag action %.2f [%s]",
+                            first.perSecond, first.perSecond >= 500 ? "met" : "MISSED", first.p50, first.p50 <= 50 ? "met" : "MISSED",
+                            perAction, perAction <= 1.2 ? "met" : "MISSED"));
+                } finally {
+                    e.stop();
+                }
+                phase3(pg, pacedSeconds, e.results);
+                System.out.println();
+                System.out.println("== bench/deliver ==");
+                e.results.forEach(System.out::println);
+            }
+        }
+    }
+
+    /** Phase 3: HighLevel's real limit, 100 requests / 10 s per location, enforced with 429s. */
+    static void phase3(EmbeddedPostgres pg, int seconds, List<String> results) throws Exception {
+        try (HighLevelSandbox.Running hl = HighLevelSandbox.start(SandboxSettings.defaults(), 0)) {
+            Engine e = Engine.start(pg, hl, "paced");
+            try {
+                Site site = e.site("Bench paced");
+                int backlog = seconds * 10 + 200; // more than the location can take in the window
+                send(e, site, backlog, "paced", 0);
+                Thread.sleep(5_000); // let the pacer settle on the advertised limit
+                long before = count(e, "SELECT count(*) FROM action_job WHERE status = 'succeeded'");
+                long start = System.nanoTime();
+                long callsBefore = totalCalls(hl);
+                Thread.sleep(seconds * 1000L);
+                long calls = totalCalls(hl) - callsBefore;
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                long done = count(e, "SELECT count(*) FROM action_job WHERE status = 'succeeded'") - before;
+                double rate = calls / elapsed;
+                long limited = hl.sandbox().stats().rateLimited();
+                System.out.printf("phase 3 (limit on, one location, %d s window): %.2f calls/s = %.1f%% of 10/s, %d actions done, %d x 429%n",
+                        seconds, rate, rate * 10, done, limited);
+                results.add(String.format("paced location: %.1f%% of its limit [%s], %d x 429 [%s]", rate * 10,
+                        rate * 10 >= 95 ? "met" : "MISSED", limited, limited == 0 ? "met" : "MISSED"));
+            } finally {
+                e.stop();
+            }
+        }
+    }
+
+    static long totalCalls(HighLevelSandbox.Running hl) {
+        return hl.sandbox().stats().requests().entrySet().stream().filter(en -> en.getKey().contains("/contacts"))
+                .mapToLong(Map.Entry::getValue).sum();
+    }
+
+    record Site(String marketplace, String secret) {
+    }
+
+    record Stats(double perSecond, double p50, double p99) {
+    }
+
+    /** Posts {@code n} signed order events (customer i+offset%n ... returning when offset > 0) with 16 senders. */
+    static void send(Engine e, Site site, int n, String tag, int offset) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        List<Future<?>> all = new ArrayList<>();
+        for (int s = 0; s < 16; s++) {
+            int slice = s;
+            all.add(pool.submit(() -> {
+                for (int i = slice; i < n; i += 16) {
+                    String body = "{\"type\":\"order.completed\",\"customer\":{\"email\":\"b" + i + "@bench.example\",\"first_name\":\"B\"},"
+                            + "\"order\":{\"id\":\"" + tag + i + "\",\"total_cents\":100,\"currency\":\"USD\"},"
+                            + "\"items\":[{\"product_id\":\"prod_1\",\"product_name\":\"P\",\"role\":\"primary\",\"price_cents\":100,\"quantity\":1}]}";
+                    HttpResponse<Void> r = BenchSupport.HTTP.send(BenchSupport.webhook(e.base, site.marketplace, site.secret, "evt_" + tag + i, body),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() != 202) {
+                        throw new IllegalStateException("event refused: " + r.statusCode());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : all) {
+            f.get();
+        }
+        pool.shutdown();
+    }
+
+    static long count(Engine e, String sql) throws Exception {
+        try (Connection c = e.db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static final class Engine {
+        final EmbeddedPostgres pg;
+        final String database;
+        final Process process;
+        final String base;
+        final List<String> results = new ArrayList<>();
+        final HighLevelSandbox.Running hl;
+
+        Engine(EmbeddedPostgres pg, String database, Process process, String base, HighLevelSandbox.Running hl) {
+            this.pg = pg;
+            this.database = database;
+            this.process = process;
+            this.base = base;
+            this.hl = hl;
+        }
+
+        static Engine start(EmbeddedPostgres pg, HighLevelSandbox.Running hl, String name) throws Exception {
+            int http = BenchSupport.freePort();
+            int mgmt = BenchSupport.freePort();
+            Process p = BenchSupport.startEngine(pg, http, mgmt, Map.of(
+                    "HIGHLEVEL_API_URL", hl.baseUrl(), "HIGHLEVEL_AUTHORIZE_URL", hl.baseUrl() + "/oauth/chooselocation",
+                    "HIGHLEVEL_CLIENT_ID", hl.sandbox().settings().clientId(),
+                    "HIGHLEVEL_CLIENT_SECRET", hl.sandbox().settings().clientSecret()));
+            return new Engine(pg, "engine_" + http, p, "http://127.0.0.1:" + http, hl);
+        }
+
+        Connection db() throws Exception {
+            return java.sql.DriverManager.getConnection(pg.getJdbcUrl("postgres", database), "postgres", "");
+        }
+
+        Site site(String name) throws Exception {
+            JsonNode m = JSON.readTree(post("/api/v1/marketplaces", BenchSupport.OPERATOR, "{\"name\":\"" + name + "\"}"));
+            String id = m.path("id").asText();
+            String key = m.path("api_key").asText();
+            JsonNode integration = JSON.readTree(post("/api/v1/marketplaces/" + id + "/integrations", key, "{\"name\":\"HL\"}"));
+            String approve = integration.path("authorize_url").asText().replace("/oauth/chooselocation?", "/oauth/chooselocation/approve?");
+            HttpResponse<String> redirect = BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(approve)).build(), HttpResponse.BodyHandlers.ofString());
+            URI callback = URI.create(redirect.headers().firstValue("Location").orElseThrow());
+            BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(base + callback.getRawPath() + "?" + callback.getRawQuery())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            post("/api/v1/marketplaces/" + id + "/rules", key, "{\"scope\":\"global\",\"trigger\":\"product.purchased\",\"integration_id\":\""
+                    + integration.path("id").asText() + "\",\"action\":\"add_tags\",\"tags\":[\"customer\"]}");
+            return new Site(id, m.path("webhook_secret").asText());
+        }
+
+        String post(String path, String bearer, String json) throws Exception {
+            HttpResponse<String> r = BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() >= 300) {
+                throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
+            }
+            return r.body();
+        }
+
+        /** Waits until {@code total} actions succeeded, then reads latencies of those accepted since {@code sinceMillis}. */
+        Stats awaitAndMeasure(int total, long sinceMillis) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (count(this, "SELECT count(*) FROM action_job WHERE status = 'succeeded'") < total) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("actions did not complete in 5 minutes");
+                }
+                Thread.sleep(200);
+            }
+            String sql = """
+                    SELECT extract(epoch FROM (j.updated_at - e.received_at)) * 1000 AS ms,
+                           extract(epoch FROM e.received_at) * 1000 AS accepted, extract(epoch FROM j.updated_at) * 1000 AS done
+                      FROM inbox_event e JOIN action_job j ON j.event_id = e.webhook_id
+                     WHERE e.received_at >= to_timestamp(%d / 1000.0)""".formatted(sinceMillis);
+            List<Double> lat = new ArrayList<>();
+            double first = Double.MAX_VALUE;
+            double last = 0;
+            try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    lat.add(rs.getDouble(1));
+                    first = Math.min(first, rs.getDouble(2));
+                    last = Math.max(last, rs.getDouble(3));
+                }
+            }
+            lat.sort(Double::compare);
+            return new Stats(lat.size() / ((last - first) / 1000.0), lat.get(lat.size() / 2), lat.get((int) Math.min(lat.size() - 1, Math.ceil(lat.size() * 0.99) - 1)));
+        }
+
+        double median(String sql) throws Exception {
+            List<Double> values = new ArrayList<>();
+            try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                while (rs.next()) {
+                    values.add(rs.getDouble(1));
+                }
+            }
+            values.sort(Double::compare);
+            return values.isEmpty() ? Double.NaN : values.get(values.size() / 2);
+        }
+
+        void stop() throws Exception {
+            process.destroy();
+            process.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+}
