@@ -38,6 +38,7 @@ public final class IngestBench {
                 Result max = wrk(base, marketplace, secret, senders, 5, 10_000, "warm-up");
                 max = wrk(base, marketplace, secret, senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1");
                 Result steady = openLoop(base, marketplace, secret, rate, Math.max(10, seconds * 3 / 4));
+                Result noLog = withoutEventLog(pg, senders, seconds);
 
                 System.out.println();
                 System.out.println("== bench/ingest ==");
@@ -45,6 +46,8 @@ public final class IngestBench {
                         senders, seconds, max.perSecond, max.p50, max.p95, max.p99, max.errors);
                 System.out.printf("phase 2 (steady %d/s): %.0f accepted/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, errors %d%n",
                         rate, steady.perSecond, steady.p50, steady.p95, steady.p99, steady.errors);
+                System.out.printf("without the event log's receipt wire-tap (same phase 1): %.0f accepted/s, p50 %.1f ms, p99 %.1f ms; the log costs %.0f%% of throughput%n",
+                        noLog.perSecond, noLog.p50, noLog.p99, 100.0 * (noLog.perSecond - max.perSecond) / noLog.perSecond);
                 System.out.printf("database single-insert rate: %.0f rows/s; engine/database ratio: %.2f%n", dbRate, max.perSecond / dbRate);
                 System.out.printf("targets: >= 2000 accepted/s [%s], p99 <= 50 ms at %d/s [%s], ratio >= 0.5 [%s]%n",
                         max.perSecond >= 2000 ? "met" : "MISSED", rate, steady.p99 <= 50 ? "met" : "MISSED",
@@ -53,6 +56,42 @@ public final class IngestBench {
                 engine.destroy();
                 engine.waitFor(20, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /**
+     * Phase 1 again on a second engine whose webhook route has no wire-tap into the event log (a
+     * copy of the routes with that one step taken out), to measure what logging receipts costs.
+     */
+    static Result withoutEventLog(EmbeddedPostgres pg, int senders, int seconds) throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of("target", "bench", "routes-without-receipt-log");
+        java.nio.file.Files.createDirectories(dir);
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("routes"))) {
+            for (java.nio.file.Path f : files.toList()) {
+                String yaml = java.nio.file.Files.readString(f);
+                if (f.getFileName().toString().equals("webhooks.camel.yaml")) {
+                    String without = yaml.replace("        - wireTap:\n            uri: direct:log-store-event\n", "");
+                    if (without.equals(yaml)) {
+                        throw new IllegalStateException("the wire-tap step was not found in routes/webhooks.camel.yaml");
+                    }
+                    yaml = without;
+                }
+                java.nio.file.Files.writeString(dir.resolve(f.getFileName()), yaml);
+            }
+        }
+        int http = BenchSupport.freePort();
+        Process engine = BenchSupport.startEngine(pg, http, BenchSupport.freePort(),
+                Map.of("ENGINE_ROUTES", "file:" + dir.toAbsolutePath() + "/*.camel.yaml"));
+        try {
+            String base = "http://127.0.0.1:" + http;
+            JsonNode m = new ObjectMapper().readTree(BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/marketplaces"))
+                    .header("Authorization", "Bearer " + BenchSupport.OPERATOR).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench without log\"}")).build(), HttpResponse.BodyHandlers.ofString()).body());
+            wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, 5, 10_000, "warm-up (no log)");
+            return wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1 (no log)");
+        } finally {
+            engine.destroy();
+            engine.waitFor(20, TimeUnit.SECONDS);
         }
     }
 

@@ -3,6 +3,7 @@ package io.hlbridge.engine.highlevel;
 import io.hlbridge.engine.work.ActionExchange;
 import io.hlbridge.engine.work.ActionJob;
 import io.hlbridge.engine.work.LocationPacer;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.camel.Exchange;
 
@@ -25,13 +26,15 @@ public final class HighLevelAuth {
     public void authorize(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
         String token = tokens.accessToken(job.integrationId());
-        Instant slot = exchange.getProperty(ActionExchange.SLOT_USED) == null && LocationPacer.stillUsable(job.pacedSlotAt())
-                ? job.pacedSlotAt() : pacer.reserve(job.locationId());
+        boolean firstCall = exchange.getProperty(ActionExchange.SLOT_USED) == null;
+        Instant slot = firstCall && LocationPacer.stillUsable(job.pacedSlotAt()) ? job.pacedSlotAt() : pacer.reserve(job.locationId());
         exchange.setProperty(ActionExchange.SLOT_USED, true);
-        pacer.await(slot);
+        // the first call of an attempt may be deferred to a later slot; later calls wait for theirs
+        Duration maxWait = firstCall ? LocationPacer.MAX_WAIT : LocationPacer.MAX_WAIT_MID_ACTION;
+        pacer.await(slot, maxWait);
         while (!LocationPacer.stillUsable(slot)) { // this thread came late to its slot: never send bunched up
             slot = pacer.reserve(job.locationId());
-            pacer.await(slot);
+            pacer.await(slot, maxWait);
         }
         exchange.setProperty(ActionExchange.ACCESS_TOKEN, token);
         exchange.getMessage().setHeader("Authorization", "Bearer " + token);

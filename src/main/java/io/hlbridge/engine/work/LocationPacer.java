@@ -16,6 +16,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class LocationPacer {
     public static final Duration MAX_WAIT = Duration.ofMillis(60);
+    /** How long a call in the middle of an action may wait for its slot. */
+    public static final Duration MAX_WAIT_MID_ACTION = Duration.ofSeconds(15);
     /** A reserved slot used later than this is given up and a new one reserved, so calls never bunch up. */
     public static final Duration MAX_LATENESS = Duration.ofMillis(50);
 
@@ -41,8 +43,17 @@ public final class LocationPacer {
 
     /** Waits for a slot that is at most {@link #MAX_WAIT} away, or throws {@link PacedLater}. */
     public void await(Instant slot) {
+        await(slot, MAX_WAIT);
+    }
+
+    /**
+     * Waits for a slot at most {@code maxWait} away, or throws {@link PacedLater}. An action that has
+     * already made calls in this attempt waits longer for its next slot (see HighLevelAuth), so a
+     * multi-call action always finishes once started instead of starting over at every deferral.
+     */
+    public void await(Instant slot, Duration maxWait) {
         long waitMillis = Duration.between(Instant.now(), slot).toMillis();
-        if (waitMillis > MAX_WAIT.toMillis()) {
+        if (waitMillis > maxWait.toMillis()) {
             throw new PacedLater(slot);
         }
         if (waitMillis > 0) {
