@@ -112,6 +112,24 @@ final class BenchSupport {
         throw new IllegalStateException("engine not ready in 60 s; see " + log);
     }
 
+    /** Waits until the engine on {@code httpPort} has processed every accepted event (so phases do not overlap). */
+    static void awaitDrained(EmbeddedPostgres pg, int httpPort) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        try (Connection c = java.sql.DriverManager.getConnection(pg.getJdbcUrl("postgres", "engine_" + httpPort), "postgres", "");
+             Statement s = c.createStatement()) {
+            while (System.nanoTime() < deadline) {
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM inbox_event WHERE status = 'pending'")) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(500);
+            }
+        }
+        throw new IllegalStateException("the engine did not drain its inbox in 3 minutes");
+    }
+
     static String sign(String secret, String id, long ts, byte[] body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(Base64.getDecoder().decode(secret.substring(6)), "HmacSHA256"));

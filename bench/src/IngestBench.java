@@ -36,7 +36,10 @@ public final class IngestBench {
                 String secret = m.path("webhook_secret").asText();
 
                 Result max = wrk(base, marketplace, secret, senders, 5, 10_000, "warm-up");
+                BenchSupport.awaitDrained(pg, http);
                 max = wrk(base, marketplace, secret, senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1");
+                // the engine goes on to process what it accepted; the steady phase starts once that is done
+                BenchSupport.awaitDrained(pg, http);
                 Result steady = openLoop(base, marketplace, secret, rate, Math.max(10, seconds * 3 / 4));
                 Result noLog = withoutEventLog(pg, senders, seconds);
 
@@ -88,6 +91,7 @@ public final class IngestBench {
                     .header("Authorization", "Bearer " + BenchSupport.OPERATOR).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench without log\"}")).build(), HttpResponse.BodyHandlers.ofString()).body());
             wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, 5, 10_000, "warm-up (no log)");
+            BenchSupport.awaitDrained(pg, http);
             return wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1 (no log)");
         } finally {
             engine.destroy();

@@ -53,6 +53,22 @@ public final class Json {
         return (ObjectNode) node;
     }
 
+    /** A required string field of a request body, trimmed, 1 to {@code maxLength} characters; else a 400 naming it. */
+    public static String requiredText(ObjectNode body, String field, int maxLength) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            throw ProblemException.invalidField(field, "is required");
+        }
+        if (!node.isTextual()) {
+            throw ProblemException.invalidField(field, "must be a string");
+        }
+        String value = node.asText().trim();
+        if (value.isEmpty() || value.length() > maxLength) {
+            throw ProblemException.invalidField(field, "must be 1 to " + maxLength + " characters");
+        }
+        return value;
+    }
+
     /** Jackson's message without the source excerpt it appends (which could echo secrets). */
     private static String conciseReason(IOException e) {
         String message = e.getMessage() == null ? "unreadable" : e.getMessage();

@@ -13,6 +13,10 @@ import org.apache.camel.Exchange;
  * expires); after a 401 it refreshes once, serialized across replicas by {@link HighLevelTokens}.
  */
 public final class HighLevelAuth {
+    private static final String BOOKED = "bookedSlots";
+    private static final String BOOKED_COUNT = "bookedSlotCount";
+    private static final String NEXT_SLOT = "nextBookedSlot";
+
     private final HighLevelTokens tokens;
     private final LocationPacer pacer;
     private final HighLevelResponses responses;
@@ -27,8 +31,26 @@ public final class HighLevelAuth {
         ActionJob job = ActionExchange.job(exchange);
         String token = tokens.accessToken(job.integrationId());
         boolean firstCall = exchange.getProperty(ActionExchange.SLOT_USED) == null;
-        Instant slot = firstCall && LocationPacer.stillUsable(job.pacedSlotAt()) ? job.pacedSlotAt() : pacer.reserve(job.locationId());
-        exchange.setProperty(ActionExchange.SLOT_USED, true);
+        Instant slot;
+        if (firstCall) {
+            // book the slots of the whole action at once (its follow-up calls never queue behind
+            // other actions); a job deferred earlier already holds its block from pacedSlotAt
+            int calls = expectedCalls(exchange, job);
+            LocationPacer.Slots slots = LocationPacer.stillUsable(job.pacedSlotAt())
+                    ? new LocationPacer.Slots(job.pacedSlotAt(), pacer.spacing(job.locationId()))
+                    : pacer.reserve(job.locationId(), calls);
+            exchange.setProperty(ActionExchange.SLOT_USED, true);
+            exchange.setProperty(BOOKED, slots);
+            exchange.setProperty(NEXT_SLOT, 1);
+            exchange.setProperty(BOOKED_COUNT, calls);
+            slot = slots.first();
+        } else {
+            int next = exchange.getProperty(NEXT_SLOT, 0, Integer.class);
+            LocationPacer.Slots slots = exchange.getProperty(BOOKED, LocationPacer.Slots.class);
+            slot = slots != null && next < exchange.getProperty(BOOKED_COUNT, 0, Integer.class)
+                    ? slots.get(next) : pacer.reserve(job.locationId());
+            exchange.setProperty(NEXT_SLOT, next + 1);
+        }
         // the first call of an attempt may be deferred to a later slot; later calls wait for theirs
         Duration maxWait = firstCall ? LocationPacer.MAX_WAIT : LocationPacer.MAX_WAIT_MID_ACTION;
         pacer.await(slot, maxWait);
@@ -42,6 +64,18 @@ public final class HighLevelAuth {
     }
 
     /** Called after a 401: records it, and gets a fresh token (or the integration needs reconnecting). */
+    /**
+     * How many calls this action will make from here: an upsert is followed by a tags call (add_tags,
+     * or create_contact with tags), a duplicate search usually by a tags removal; otherwise one.
+     */
+    static int expectedCalls(Exchange exchange, ActionJob job) {
+        String path = exchange.getProperty(ActionExchange.REQUEST_PATH, String.class);
+        if ("/contacts/upsert".equals(path)) {
+            return job.action().equals("add_tags") || !job.tags().isEmpty() ? 2 : 1;
+        }
+        return "/contacts/search/duplicate".equals(path) ? 2 : 1;
+    }
+
     public void refreshAfterUnauthorized(Exchange exchange) {
         responses.recordCall(exchange);
         ActionJob job = ActionExchange.job(exchange);

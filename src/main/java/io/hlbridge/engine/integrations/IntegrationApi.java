@@ -128,18 +128,7 @@ public final class IntegrationApi {
     }
 
     static String requiredName(ObjectNode body) {
-        JsonNode node = body.get("name");
-        if (node == null || node.isNull()) {
-            throw ProblemException.invalidField("name", "is required");
-        }
-        if (!node.isTextual()) {
-            throw ProblemException.invalidField("name", "must be a string");
-        }
-        String name = node.asText().trim();
-        if (name.isEmpty() || name.length() > 100) {
-            throw ProblemException.invalidField("name", "must be 1 to 100 characters");
-        }
-        return name;
+        return Json.requiredText(body, "name", 100);
     }
 
     /** The JSON of spec §6 (plus status_reason and updated_at); tokens are never part of it. */

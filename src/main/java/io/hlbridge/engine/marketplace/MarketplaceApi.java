@@ -63,18 +63,7 @@ public final class MarketplaceApi {
     }
 
     static String requiredName(ObjectNode body) {
-        var node = body.get("name");
-        if (node == null || node.isNull()) {
-            throw ProblemException.invalidField("name", "is required");
-        }
-        if (!node.isTextual()) {
-            throw ProblemException.invalidField("name", "must be a string");
-        }
-        String name = node.asText().trim();
-        if (name.isEmpty() || name.length() > 100) {
-            throw ProblemException.invalidField("name", "must be 1 to 100 characters");
-        }
-        return name;
+        return Json.requiredText(body, "name", 100);
     }
 
     static ObjectNode view(Marketplace m) {

@@ -9,7 +9,7 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Paces calls per HighLevel location across every replica (spec §5). Each location has one row with
  * its next free slot; a call reserves the slot with a single UPDATE (the row lock orders replicas),
- * and slots are spaced interval / (max - 2) apart, so any window of the advertised interval holds
+ * and slots are spaced interval / (max - 3) apart, so any window of the advertised interval holds
  * fewer calls than the advertised maximum. The limit is learned from HighLevel's X-RateLimit-*
  * headers (100 per 10 s until told otherwise). A caller whose slot is more than {@link #MAX_WAIT}
  * away does not wait: its job is deferred to the slot (never a busy loop, never a sleeping queue).
@@ -19,7 +19,7 @@ public final class LocationPacer {
     /** How long a call in the middle of an action may wait for its slot. */
     public static final Duration MAX_WAIT_MID_ACTION = Duration.ofSeconds(15);
     /** A reserved slot used later than this is given up and a new one reserved, so calls never bunch up. */
-    public static final Duration MAX_LATENESS = Duration.ofMillis(50);
+    public static final Duration MAX_LATENESS = Duration.ofMillis(30);
 
     private final Jdbi jdbi;
 
@@ -27,18 +27,44 @@ public final class LocationPacer {
         this.jdbi = jdbi;
     }
 
+    /** Consecutive call slots of one location: the first, and the spacing between them. */
+    public record Slots(Instant first, Duration spacing) {
+        public Instant get(int i) {
+            return first.plus(spacing.multipliedBy(i));
+        }
+    }
+
     /** Reserves this location's next call slot and returns it. */
     public Instant reserve(String locationId) {
+        return reserve(locationId, 1).first();
+    }
+
+    /**
+     * Reserves {@code count} consecutive slots at once, for an action that will make that many calls:
+     * its later calls then never queue behind other actions' first calls.
+     */
+    public Slots reserve(String locationId, int count) {
         return jdbi.withHandle(h -> h.createQuery("""
                 INSERT INTO location_pace AS p (location_id, next_free_at)
-                VALUES (:location, clock_timestamp() + make_interval(secs => 10000.0 / 98 / 1000))
+                VALUES (:location, clock_timestamp() + :count * make_interval(secs => 10000.0 / 97 / 1000))
                 ON CONFLICT (location_id) DO UPDATE
                    SET next_free_at = GREATEST(p.next_free_at, clock_timestamp())
-                                      + make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 2, 1) / 1000),
+                                      + :count * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
                        updated_at = now()
-                RETURNING next_free_at - make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 2, 1) / 1000)""")
-                .bind("location", locationId)
-                .mapTo(OffsetDateTime.class).one().toInstant());
+                RETURNING next_free_at - :count * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
+                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1)""")
+                .bind("location", locationId).bind("count", count)
+                .map((rs, ctx) -> new Slots(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                        Duration.ofNanos((long) (rs.getDouble(2) * 1_000_000))))
+                .one());
+    }
+
+    /** The current spacing of this location's slots. */
+    public Duration spacing(String locationId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT interval_ms::float8 / GREATEST(max_requests - 3, 1) FROM location_pace WHERE location_id = :location""")
+                .bind("location", locationId).mapTo(Double.class).findOne()
+                .map(ms -> Duration.ofNanos((long) (ms * 1_000_000))).orElse(Duration.ofMillis(103)));
     }
 
     /** Waits for a slot that is at most {@link #MAX_WAIT} away, or throws {@link PacedLater}. */
