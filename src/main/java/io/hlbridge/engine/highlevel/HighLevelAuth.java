@@ -29,7 +29,11 @@ public final class HighLevelAuth {
 
     public void authorize(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
-        String token = tokens.accessToken(job.integrationId());
+        // one read of the stored token per attempt (it is valid for minutes past any attempt's end)
+        String token = exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class);
+        if (token == null) {
+            token = tokens.accessToken(job.integrationId());
+        }
         boolean firstCall = exchange.getProperty(ActionExchange.SLOT_USED) == null;
         Instant slot;
         if (firstCall) {
@@ -79,6 +83,7 @@ public final class HighLevelAuth {
     public void refreshAfterUnauthorized(Exchange exchange) {
         responses.recordCall(exchange);
         ActionJob job = ActionExchange.job(exchange);
-        tokens.refreshAfterUnauthorized(job.integrationId(), exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class));
+        exchange.setProperty(ActionExchange.ACCESS_TOKEN,
+                tokens.refreshAfterUnauthorized(job.integrationId(), exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class)));
     }
 }
