@@ -13,7 +13,8 @@ import org.apache.camel.Exchange;
  * expires); after a 401 it refreshes once, serialized across replicas by {@link HighLevelTokens}.
  */
 public final class HighLevelAuth {
-    private static final String BOOKED = "bookedSlots";
+    /** The attempt's booked slots (also tells which limit they were spaced by). */
+    public static final String BOOKED = "bookedSlots";
     private static final String BOOKED_COUNT = "bookedSlotCount";
     private static final String NEXT_SLOT = "nextBookedSlot";
 
@@ -41,7 +42,7 @@ public final class HighLevelAuth {
             // other actions); a job deferred earlier already holds its block from pacedSlotAt
             int calls = expectedCalls(exchange, job);
             LocationPacer.Slots slots = LocationPacer.stillUsable(job.pacedSlotAt())
-                    ? new LocationPacer.Slots(job.pacedSlotAt(), pacer.spacing(job.locationId()))
+                    ? pacer.booked(job.locationId(), job.pacedSlotAt())
                     : pacer.reserve(job.locationId(), calls);
             exchange.setProperty(ActionExchange.SLOT_USED, true);
             exchange.setProperty(BOOKED, slots);

@@ -31,7 +31,12 @@ public final class HighLevelResponses {
         int status = call.status();
         Message m = exchange.getMessage();
         ActionJob job = ActionExchange.job(exchange);
-        pacer.learn(job.locationId(), integer(m.getHeader("X-RateLimit-Max")), integer(m.getHeader("X-RateLimit-Interval-Milliseconds")));
+        Integer max = integer(m.getHeader("X-RateLimit-Max"));
+        Integer interval = integer(m.getHeader("X-RateLimit-Interval-Milliseconds"));
+        LocationPacer.Slots slots = exchange.getProperty(HighLevelAuth.BOOKED, LocationPacer.Slots.class);
+        if (slots == null || !slots.spacedBy(max, interval)) { // only a changed limit costs a write
+            pacer.learn(job.locationId(), max, interval);
+        }
         JsonNode body = exchange.getProperty(ActionExchange.RESPONSE, JsonNode.class);
         if (status >= 200 && status < 300) {
             return;

@@ -28,7 +28,12 @@ public final class LocationPacer {
     }
 
     /** Consecutive call slots of one location: the first, and the spacing between them. */
-    public record Slots(Instant first, Duration spacing) {
+    public record Slots(Instant first, Duration spacing, int maxRequests, int intervalMs) {
+        /** True when HighLevel's advertised limit is the one these slots were spaced by. */
+        public boolean spacedBy(Integer max, Integer interval) {
+            return max != null && interval != null && max == maxRequests && interval == intervalMs;
+        }
+
         public Instant get(int i) {
             return first.plus(spacing.multipliedBy(i));
         }
@@ -52,19 +57,21 @@ public final class LocationPacer {
                                       + :count * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
                        updated_at = now()
                 RETURNING next_free_at - :count * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
-                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1)""")
+                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""")
                 .bind("location", locationId).bind("count", count)
                 .map((rs, ctx) -> new Slots(rs.getObject(1, OffsetDateTime.class).toInstant(),
-                        Duration.ofNanos((long) (rs.getDouble(2) * 1_000_000))))
+                        Duration.ofNanos((long) (rs.getDouble(2) * 1_000_000)), rs.getInt(3), rs.getInt(4)))
                 .one());
     }
 
-    /** The current spacing of this location's slots. */
-    public Duration spacing(String locationId) {
+    /** Slots already booked from {@code first}, at this location's current spacing. */
+    public Slots booked(String locationId, Instant first) {
         return jdbi.withHandle(h -> h.createQuery("""
-                SELECT interval_ms::float8 / GREATEST(max_requests - 3, 1) FROM location_pace WHERE location_id = :location""")
-                .bind("location", locationId).mapTo(Double.class).findOne()
-                .map(ms -> Duration.ofNanos((long) (ms * 1_000_000))).orElse(Duration.ofMillis(103)));
+                SELECT interval_ms::float8 / GREATEST(max_requests - 3, 1), max_requests, interval_ms
+                  FROM location_pace WHERE location_id = :location""")
+                .bind("location", locationId)
+                .map((rs, ctx) -> new Slots(first, Duration.ofNanos((long) (rs.getDouble(1) * 1_000_000)), rs.getInt(2), rs.getInt(3)))
+                .findOne().orElse(new Slots(first, Duration.ofMillis(104), 100, 10_000)));
     }
 
     /** Waits for a slot that is at most {@link #MAX_WAIT} away, or throws {@link PacedLater}. */
