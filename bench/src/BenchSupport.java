@@ -41,6 +41,24 @@ final class BenchSupport {
                 .start();
     }
 
+    /** CPU seconds used so far by the engine process, every PostgreSQL process, and this JVM (sandbox + senders). */
+    record Cpu(double engine, double postgres, double bench) {
+        static Cpu of(Process engine) {
+            double pg = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                    .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+            double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime() / 1e9;
+            return new Cpu(engine.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0), pg, self);
+        }
+
+        /** Milliseconds of CPU per item since {@code before}, per process group. */
+        String perItem(Cpu before, int items) {
+            return String.format("CPU per event: engine %.2f ms, PostgreSQL %.2f ms, sandbox + senders %.2f ms",
+                    (engine - before.engine) * 1000 / items, (postgres - before.postgres) * 1000 / items, (bench - before.bench) * 1000 / items);
+        }
+    }
+
     /** Single-row INSERT + COMMIT in a loop on one connection: the database's own durable write rate. */
     static double singleInsertRate(EmbeddedPostgres pg, Duration duration) throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection()) {

@@ -31,8 +31,10 @@ public final class DeliverBench {
                 try {
                     Site site = e.site("Bench unlimited");
                     long t0 = System.currentTimeMillis();
+                    BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(e.process);
                     send(e, site, events, "first", 0);
                     Stats first = e.awaitAndMeasure(events, t0);
+                    System.out.println("  " + BenchSupport.Cpu.of(e.process).perItem(cpu0, events));
                     System.out.printf("  breakdown: acceptance -> triggers derived p50 %.0f ms; action queued -> done p50 %.0f ms%n",
                             e.median("SELECT extract(epoch FROM (processed_at - received_at)) * 1000 FROM inbox_event"),
                             e.median("SELECT extract(epoch FROM (updated_at - created_at)) * 1000 FROM action_job"));

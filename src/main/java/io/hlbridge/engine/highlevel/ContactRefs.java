@@ -20,7 +20,10 @@ public final class ContactRefs {
 
     public void recall(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
-        String id = jdbi.withHandle(h -> h.createQuery("SELECT contact_id FROM contact_ref WHERE integration_id = :i AND email = :e")
+        // the first recall of an attempt uses the id read with the claim; after a forget, ask again
+        boolean first = exchange.getProperty(ActionExchange.CLAIMED_CONTACT_USED) == null;
+        exchange.setProperty(ActionExchange.CLAIMED_CONTACT_USED, true);
+        String id = first ? job.rememberedContactId() : jdbi.withHandle(h -> h.createQuery("SELECT contact_id FROM contact_ref WHERE integration_id = :i AND email = :e")
                 .bind("i", job.integrationId()).bind("e", key(job)).mapTo(String.class).findOne().orElse(null));
         exchange.setProperty(ActionExchange.CONTACT_ID, id);
         exchange.setProperty(ActionExchange.CONTACT_FROM_CACHE, id != null);
@@ -46,6 +49,7 @@ public final class ContactRefs {
 
     public void forget(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
+        exchange.setProperty(ActionExchange.CLAIMED_CONTACT_USED, true);
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM contact_ref WHERE integration_id = :i AND email = :e")
                 .bind("i", job.integrationId()).bind("e", key(job)).execute());
         exchange.setProperty(ActionExchange.CONTACT_ID, null);

@@ -33,7 +33,7 @@ public final class HighLevelAuth {
         // one read of the stored token per attempt (it is valid for minutes past any attempt's end)
         String token = exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class);
         if (token == null) {
-            token = tokens.accessToken(job.integrationId());
+            token = tokens.accessToken(job.integrationId(), job.sealedAccessToken(), job.tokenExpiresAt());
         }
         boolean firstCall = exchange.getProperty(ActionExchange.SLOT_USED) == null;
         Instant slot;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.http.HttpMethods;
 
 /**
  * Builds each HighLevel request an action makes (spec §5, API v2): the method, the URL, the
@@ -82,7 +83,8 @@ public final class HighLevelRequests {
     private void prepare(Exchange exchange, String method, String path, String query, String body) {
         Message m = exchange.getMessage();
         m.removeHeaders("*");
-        m.setHeader(Exchange.HTTP_METHOD, method);
+        // the enum camel-http reads: a String here costs a type-converter search on every call
+        m.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(method));
         m.setHeader(Exchange.HTTP_URI, apiUrl + path + (query == null ? "" : "?" + query));
         m.setHeader("Version", VERSION);
         m.setHeader("Accept", "application/json");

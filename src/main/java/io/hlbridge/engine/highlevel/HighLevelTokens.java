@@ -79,6 +79,18 @@ public final class HighLevelTokens {
     }
 
     /**
+     * The access token read along with a claimed action ({@code sealed}, expiring at
+     * {@code expiresAt}) when it is good for longer than the refresh margin; otherwise as
+     * {@link #accessToken(String)}, which reads the row again and refreshes if need be.
+     */
+    public String accessToken(String integrationId, String sealed, Instant expiresAt) {
+        if (sealed != null && expiresAt != null && expiresAt.isAfter(clock.instant().plus(REFRESH_MARGIN))) {
+            return store.openAccessToken(integrationId, sealed);
+        }
+        return accessToken(integrationId);
+    }
+
+    /**
      * Called after HighLevel answered 401 to {@code rejectedAccessToken}: refreshes, unless another
      * caller already replaced that token, in which case the newer token is returned.
      */

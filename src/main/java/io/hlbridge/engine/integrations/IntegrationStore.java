@@ -212,6 +212,11 @@ public final class IntegrationStore {
         return listener.get();
     }
 
+    /** An access token as stored in the integration's row, opened. */
+    public String openAccessToken(String integrationId, String sealed) {
+        return secretBox.open(sealed, accessAad(integrationId));
+    }
+
     private StoredTokens tokens(ResultSet rs) throws SQLException {
         String id = rs.getString("id");
         String access = rs.getString("access_token_enc");

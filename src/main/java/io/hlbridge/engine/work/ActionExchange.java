@@ -11,6 +11,8 @@ public final class ActionExchange {
     public static final String CALLS = "calls";
     public static final String CONTACT_ID = "contactId";
     public static final String CONTACT_FROM_CACHE = "contactFromCache";
+    /** Set once the remembered contact id read with the claim has been used or forgotten. */
+    public static final String CLAIMED_CONTACT_USED = "claimedContactUsed";
     public static final String RESPONSE = "response";
     public static final String OUTCOME_MESSAGE = "outcomeMessage";
     public static final String SKIPPED = "skipped";

@@ -4,9 +4,15 @@ import io.hlbridge.engine.triggers.Customer;
 import java.time.Instant;
 import java.util.List;
 
-/** One action to perform in HighLevel, as claimed from the queue, with its integration's location. */
+/**
+ * One action to perform in HighLevel, as claimed from the queue, with its integration's location.
+ * The claim also reads what the attempt will need first, so it costs no statement of its own: the
+ * integration's sealed access token and its expiry, and the contact id remembered for the customer
+ * (null when none).
+ */
 public record ActionJob(long id, String logId, String marketplaceId, String integrationId, String ruleId,
                         String action, List<String> tags, String trigger, String eventId, String productId,
                         Customer customer, String source, int attempts, Instant firstAttemptAt, Instant pacedSlotAt,
-                        String locationId, String integrationStatus) {
+                        String locationId, String integrationStatus, String sealedAccessToken, Instant tokenExpiresAt,
+                        String rememberedContactId) {
 }

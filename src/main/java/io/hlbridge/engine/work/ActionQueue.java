@@ -79,7 +79,9 @@ public final class ActionQueue {
                    SET lease_until = now() + make_interval(secs => :lease)
                   FROM due, integration i
                  WHERE j.id = due.id AND i.id = j.integration_id
-                RETURNING j.*, i.location_id, i.status AS integration_status""")
+                RETURNING j.*, i.location_id, i.status AS integration_status, i.access_token_enc, i.token_expires_at,
+                          (SELECT r.contact_id FROM contact_ref r
+                            WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id""")
                 .bind("limit", limit).bind("lease", LEASE_SECONDS)
                 .map((rs, ctx) -> map(rs)).list());
     }
@@ -146,7 +148,8 @@ public final class ActionQueue {
                 tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()), rs.getString("trigger"),
                 rs.getString("event_id"), rs.getString("product_id"), customer, rs.getString("source"),
                 rs.getInt("attempts"), instant(rs.getTimestamp("first_attempt_at")), instant(rs.getTimestamp("paced_slot_at")),
-                rs.getString("location_id"), rs.getString("integration_status"));
+                rs.getString("location_id"), rs.getString("integration_status"), rs.getString("access_token_enc"),
+                instant(rs.getTimestamp("token_expires_at")), rs.getString("contact_id"));
     }
 
     private static String t(JsonNode n, String f) {

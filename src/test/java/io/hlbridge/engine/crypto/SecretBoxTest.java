@@ -35,4 +35,13 @@ class SecretBoxTest {
         String tampered = "v1:" + java.util.Base64.getEncoder().encodeToString(bytes);
         assertThatThrownBy(() -> box.open(tampered, "x")).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void anOpenedValueStaysBoundToItsRow_evenOnceRemembered() {
+        SecretBox box = new SecretBox(SecretBox.generateKey());
+        String sealed = box.seal("token", "int_1");
+        assertThat(box.open(sealed, "int_1")).isEqualTo("token");
+        assertThat(box.open(sealed, "int_1")).isEqualTo("token");
+        assertThatThrownBy(() -> box.open(sealed, "int_2")).isInstanceOf(IllegalStateException.class);
+    }
 }
