@@ -84,7 +84,8 @@ final class BenchSupport {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx1g"));
         String jfr = System.getenv("BENCH_ENGINE_JFR");
         if (jfr != null && !jfr.isBlank()) {
-            command.add("-XX:StartFlightRecording=filename=" + jfr + "/engine-" + httpPort + ".jfr,settings=profile");
+            command.add("-XX:StartFlightRecording=filename=" + jfr + "/engine-" + httpPort + ".jfr,settings="
+                    + System.getenv().getOrDefault("BENCH_ENGINE_JFR_SETTINGS", "profile"));
         }
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hlbridge.engine.Application"));
         ProcessBuilder pb = new ProcessBuilder(command);

@@ -46,6 +46,7 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.service.ServiceSupport;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,7 +80,7 @@ public class EngineConfiguration implements CamelConfiguration {
         Jdbi jdbi = Jdbi.create(database.dataSource());
         SecretBox secretBox = new SecretBox(secrets.secretKey());
         Clock clock = Clock.systemUTC();
-        MarketplaceStore marketplaces = new MarketplaceStore(jdbi, secretBox);
+        MarketplaceStore marketplaces = new MarketplaceStore(jdbi, database.dataSource(), secretBox);
 
         Registry registry = context.getRegistry();
         registry.bind("settings", settings);
@@ -96,10 +97,10 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("consoleFiles", new ConsoleFiles());
         StoreEventSchema schema = new StoreEventSchema();
         registry.bind("storeEventSchema", schema);
-        registry.bind("webhookIntake", new WebhookIntake(marketplaces, schema, new Inbox(jdbi), clock,
+        registry.bind("webhookIntake", new WebhookIntake(marketplaces, schema, new Inbox(database.dataSource()), clock,
                 new EngineMetrics(context)));
         IntegrationsModule.bind(context, settings, jdbi, secretBox, marketplaces, clock);
-        bindEngineCore(context, settings, jdbi, clock);
+        bindEngineCore(context, settings, jdbi, database.dataSource(), clock);
 
         SandboxMount sandboxToMount = sandbox;
         String banner = settings.embeddedDatabase() ? DemoBootstrap.prepare(settings, secrets, marketplaces) : null;
@@ -124,17 +125,18 @@ public class EngineConfiguration implements CamelConfiguration {
      * The engine core (spec §2–§5, §7): trigger derivation, rule lookup, the action queue, the
      * HighLevel routes' beans and the event log.
      */
-    private static void bindEngineCore(CamelContext context, EngineSettings settings, Jdbi jdbi, Clock clock) {
+    private static void bindEngineCore(CamelContext context, EngineSettings settings, Jdbi jdbi, DataSource dataSource,
+                                       Clock clock) {
         Registry registry = context.getRegistry();
         EventLog eventLog = new EventLog();
-        ActionQueue queue = new ActionQueue(jdbi, eventLog);
+        ActionQueue queue = new ActionQueue(dataSource, eventLog);
         TriggerDeriver deriver = new TriggerDeriver(settings.delinquentAfter(), settings.prospectDelay());
-        TriggerDispatch dispatch = new TriggerDispatch(eventLog, queue);
-        LocationPacer pacer = new LocationPacer(jdbi);
+        TriggerDispatch dispatch = new TriggerDispatch(queue);
+        LocationPacer pacer = new LocationPacer(dataSource);
         HighLevelResponses responses = new HighLevelResponses(pacer);
 
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
-        registry.bind("inboxWorker", new InboxWorker(jdbi, deriver, dispatch));
+        registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch));
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
         registry.bind("actionOutcomes", new ActionOutcomes(queue));

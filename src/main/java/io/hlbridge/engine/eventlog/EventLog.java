@@ -1,8 +1,10 @@
 package io.hlbridge.engine.eventlog;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.crypto.Tokens;
+import java.util.List;
 import org.jdbi.v3.core.Handle;
 
 /**
@@ -15,25 +17,26 @@ public final class EventLog {
         return Tokens.id("log");
     }
 
-    public void append(Handle h, LogEntry e) {
-        h.createUpdate("""
-                INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
-                                       integration_id, product_id, email, message, replay_of)
-                VALUES (:id, :marketplaceId, :kind, :status, :eventId, :eventType, :trigger, :ruleId, :action,
-                        :integrationId, :productId, :email, :message, :replayOf)""")
-                .bindMethods(e)
-                .execute();
-    }
-
     /** A new status (and reason) for an action's entry; the entry's id stays the same. */
     public void updateStatus(Handle h, String logId, String status, String message) {
         h.createUpdate("UPDATE event_log SET status = :status, message = :message, updated_at = now() WHERE id = :id")
                 .bind("id", logId).bind("status", status).bind("message", message).execute();
     }
 
-    /** An action's attempt ended: its new status and reason, and the HighLevel calls it made, in one update. */
-    public void finishAttempt(Handle h, String logId, String status, String message, java.util.List<HighLevelCall> calls) {
-        com.fasterxml.jackson.databind.node.ArrayNode array = Json.MAPPER.createArrayNode();
+    /**
+     * The tail of a statement that ends an action's attempt: sets its entry's status and reason
+     * (both unchanged when the status parameter is null) and appends the calls it made. Parameters:
+     * status, status, message, calls (JSON), entry id.
+     */
+    public static final String FINISH_ATTEMPT = """
+            UPDATE event_log SET status = COALESCE(CAST(? AS text), status),
+                                 message = CASE WHEN CAST(? AS text) IS NULL THEN message ELSE CAST(? AS text) END,
+                                 calls = calls || CAST(? AS jsonb), updated_at = now()
+             WHERE id = ?""";
+
+    /** The calls of an attempt as the log stores them. */
+    public static String callsJson(List<HighLevelCall> calls) {
+        ArrayNode array = Json.MAPPER.createArrayNode();
         for (HighLevelCall call : calls) {
             ObjectNode c = array.addObject();
             c.put("method", call.method());
@@ -48,10 +51,6 @@ public final class EventLog {
             c.put("error", call.error());
             c.put("at", call.at().toString());
         }
-        h.createUpdate("""
-                UPDATE event_log SET status = COALESCE(:status, status), message = CASE WHEN :status IS NULL THEN message ELSE :message END,
-                                     calls = calls || CAST(:calls AS jsonb), updated_at = now()
-                 WHERE id = :id""")
-                .bind("id", logId).bind("status", status).bind("message", message).bind("calls", Json.write(array)).execute();
+        return Json.write(array);
     }
 }

@@ -10,6 +10,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * Contact ids learned per (integration, email), so a returning customer's tag action is one call.
  * A remembered id that HighLevel no longer knows is forgotten and looked up again once (spec §5).
+ * The id known before an attempt comes with its claim; one learned during the attempt is written
+ * with the attempt's outcome, in the same statement.
  */
 public final class ContactRefs {
     private final Jdbi jdbi;
@@ -50,26 +52,25 @@ public final class ContactRefs {
     public void forget(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
         exchange.setProperty(ActionExchange.CLAIMED_CONTACT_USED, true);
+        exchange.removeProperty(ActionExchange.LEARNED_CONTACT_ID);
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM contact_ref WHERE integration_id = :i AND email = :e")
                 .bind("i", job.integrationId()).bind("e", key(job)).execute());
         exchange.setProperty(ActionExchange.CONTACT_ID, null);
         exchange.setProperty(ActionExchange.CONTACT_FROM_CACHE, false);
     }
 
+    /** Takes the contact id HighLevel named; it is stored with the attempt's outcome (ActionQueue.finish). */
     private void remember(Exchange exchange, String contactId) {
         if (contactId == null) {
             throw new HighLevelFailure(HighLevelFailure.Kind.RETRYABLE, null, "HighLevel's answer named no contact id", null);
         }
-        ActionJob job = ActionExchange.job(exchange);
-        jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO contact_ref (integration_id, email, contact_id) VALUES (:i, :e, :c)
-                ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now()""")
-                .bind("i", job.integrationId()).bind("e", key(job)).bind("c", contactId).execute());
         exchange.setProperty(ActionExchange.CONTACT_ID, contactId);
         exchange.setProperty(ActionExchange.CONTACT_FROM_CACHE, false);
+        exchange.setProperty(ActionExchange.LEARNED_CONTACT_ID, contactId);
     }
 
-    private static String key(ActionJob job) {
+    /** The customer as contact_ref keys them: the email, trimmed and lower-case. */
+    public static String key(ActionJob job) {
         return job.customer().email().trim().toLowerCase(Locale.ROOT);
     }
 }

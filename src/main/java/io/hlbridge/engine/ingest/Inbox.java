@@ -3,7 +3,8 @@ package io.hlbridge.engine.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
-import org.jdbi.v3.core.Jdbi;
+import io.hlbridge.engine.db.Sql;
+import javax.sql.DataSource;
 
 /**
  * The durable, idempotent inbox of store events. {@link #store} returns only after the row is
@@ -14,23 +15,18 @@ import org.jdbi.v3.core.Jdbi;
 public final class Inbox {
     public enum Outcome { ACCEPTED, DUPLICATE }
 
-    private final Jdbi jdbi;
+    private final DataSource dataSource;
 
-    public Inbox(Jdbi jdbi) {
-        this.jdbi = jdbi;
+    public Inbox(DataSource dataSource) {
+        this.dataSource = dataSource;
     }
 
     public Outcome store(String marketplaceId, String webhookId, ObjectNode event, String rawBody) {
-        int inserted = jdbi.withHandle(h -> h.createUpdate("""
+        int inserted = Sql.autoCommit(dataSource, c -> Sql.update(c, """
                 INSERT INTO inbox_event (marketplace_id, webhook_id, event_type, ordering_key, payload)
-                VALUES (:marketplace, :webhookId, :type, :orderingKey, CAST(:payload AS jsonb))
-                ON CONFLICT (marketplace_id, webhook_id) DO NOTHING""")
-                .bind("marketplace", marketplaceId)
-                .bind("webhookId", webhookId)
-                .bind("type", event.path("type").asText())
-                .bind("orderingKey", orderingKey(event))
-                .bind("payload", rawBody)
-                .execute());
+                VALUES (?, ?, ?, ?, CAST(? AS jsonb))
+                ON CONFLICT (marketplace_id, webhook_id) DO NOTHING""",
+                marketplaceId, webhookId, event.path("type").asText(), orderingKey(event), rawBody));
         return inserted == 1 ? Outcome.ACCEPTED : Outcome.DUPLICATE;
     }
 

@@ -2,6 +2,7 @@ package io.hlbridge.engine.marketplace;
 
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.crypto.SecretBox;
+import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.crypto.Tokens;
 import io.hlbridge.engine.db.SqlErrors;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 
@@ -22,6 +24,7 @@ public final class MarketplaceStore {
     public static final Duration PREVIOUS_SECRET_GRACE = Duration.ofHours(24);
 
     private final Jdbi jdbi;
+    private final DataSource dataSource;
     private final SecretBox secretBox;
 
     public record Marketplace(String id, String name, OffsetDateTime createdAt) {
@@ -31,8 +34,9 @@ public final class MarketplaceStore {
     public record Created(Marketplace marketplace, String webhookSecret, String apiKey) {
     }
 
-    public MarketplaceStore(Jdbi jdbi, SecretBox secretBox) {
+    public MarketplaceStore(Jdbi jdbi, DataSource dataSource, SecretBox secretBox) {
         this.jdbi = jdbi;
+        this.dataSource = dataSource;
         this.secretBox = secretBox;
     }
 
@@ -79,12 +83,12 @@ public final class MarketplaceStore {
      * previous one while its grace period lasts. Empty when the marketplace does not exist.
      */
     public Optional<List<String>> webhookSecrets(String id) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        // read for every webhook: plain JDBC (Sql), and the opened secrets are memoized by SecretBox
+        return Sql.autoCommit(dataSource, c -> Sql.first(c, """
                 SELECT webhook_secret_enc,
                        CASE WHEN previous_secret_expires_at > now() THEN previous_secret_enc END
-                  FROM marketplace WHERE id = :id""")
-                .bind("id", id)
-                .map((rs, ctx) -> {
+                  FROM marketplace WHERE id = ?""",
+                rs -> {
                     List<String> secrets = new ArrayList<>(2);
                     secrets.add(secretBox.open(rs.getString(1), "webhook-secret:" + id));
                     String previous = rs.getString(2);
@@ -92,8 +96,7 @@ public final class MarketplaceStore {
                         secrets.add(secretBox.open(previous, "webhook-secret:" + id));
                     }
                     return secrets;
-                })
-                .findOne());
+                }, id));
     }
 
     /** Issues a new webhook secret; the one it replaces stays valid for 24 hours. */

@@ -9,154 +9,138 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
+import io.hlbridge.engine.db.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
- * The derivation state in PostgreSQL (V3), read and written through the caller's handle, inside the
- * transaction that marks the inbox event processed. One statement per call, items batched with
- * unnest, so an event costs a handful of indexed statements whatever its number of items.
+ * The derivation state in PostgreSQL (V3), read and written through the caller's connection, inside
+ * the transaction that marks the inbox event processed. One statement per call, items batched with
+ * unnest, so an event costs a handful of indexed statements whatever its number of items. Plain
+ * JDBC ({@link Sql}): these run for every event.
  */
 final class StoredState implements DerivationState {
-    private final Handle handle;
+    private final Connection c;
     private final String marketplaceId;
     private final String webhookId;
 
-    StoredState(Handle handle, String marketplaceId, String webhookId) {
-        this.handle = handle;
+    StoredState(Connection c, String marketplaceId, String webhookId) {
+        this.c = c;
         this.marketplaceId = marketplaceId;
         this.webhookId = webhookId;
     }
 
     @Override
     public void recordPurchases(String email, String orderId, List<String> productIds, Instant purchasedAt) {
-        handle.createUpdate("""
+        run(() -> Sql.update(c, """
                 INSERT INTO purchase (marketplace_id, email, product_id, order_id, purchased_at)
-                SELECT :m, :email, p, :order, :at FROM unnest(CAST(:products AS text[])) AS p
-                ON CONFLICT DO NOTHING""")
-                .bind("m", marketplaceId).bind("email", email).bind("order", orderId).bind("at", purchasedAt)
-                .bindArray("products", String.class, productIds)
-                .execute();
+                SELECT ?, ?, p, ?, ? FROM unnest(CAST(? AS text[])) AS p
+                ON CONFLICT DO NOTHING""", marketplaceId, email, orderId, purchasedAt, Sql.texts(productIds)));
     }
 
     @Override
     public Map<String, RefundTotal> applyRefund(String orderId, String refundId, Map<String, Long> cents) {
         // The main query reads the snapshot from before the CTE's insert: total = earlier lines + this one.
         Map<String, RefundTotal> totals = new HashMap<>();
-        handle.createQuery("""
+        run(() -> Sql.list(c, """
                 WITH input AS (
-                    SELECT * FROM unnest(CAST(:products AS text[]), CAST(:cents AS bigint[])) AS x(product_id, cents)),
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) AS x(product_id, cents)),
                 applied AS (
                     INSERT INTO refund_line (marketplace_id, order_id, product_id, refund_id, refunded_cents)
-                    SELECT :m, :order, product_id, :refund, cents FROM input
+                    SELECT ?, ?, product_id, ?, cents FROM input
                     ON CONFLICT DO NOTHING
                     RETURNING product_id, refunded_cents)
                 SELECT i.product_id, a.product_id IS NOT NULL AS applied,
                        coalesce(a.refunded_cents, 0) + coalesce((
                            SELECT sum(l.refunded_cents) FROM refund_line l
-                           WHERE l.marketplace_id = :m AND l.order_id = :order AND l.product_id = i.product_id), 0) AS total
-                FROM input i LEFT JOIN applied a ON a.product_id = i.product_id""")
-                .bind("m", marketplaceId).bind("order", orderId).bind("refund", refundId)
-                .bindArray("products", String.class, List.copyOf(cents.keySet()))
-                .bindArray("cents", Long.class, List.copyOf(cents.values()))
-                .map((rs, ctx) -> Map.entry(rs.getString("product_id"),
-                        new RefundTotal(rs.getBoolean("applied"), rs.getLong("total"))))
-                .forEach(e -> totals.put(e.getKey(), e.getValue()));
+                           WHERE l.marketplace_id = ? AND l.order_id = ? AND l.product_id = i.product_id), 0) AS total
+                FROM input i LEFT JOIN applied a ON a.product_id = i.product_id""",
+                rs -> totals.put(rs.getString("product_id"), new RefundTotal(rs.getBoolean("applied"), rs.getLong("total"))),
+                Sql.texts(List.copyOf(cents.keySet())), c.createArrayOf("bigint", cents.values().toArray()),
+                marketplaceId, orderId, refundId, marketplaceId, orderId));
         return totals;
     }
 
     @Override
     public void scheduleProspects(String prospectId, String email, JsonNode customer, List<Item> items,
                                   Instant createdAt, Instant dueAt) {
-        handle.createUpdate("""
+        run(() -> Sql.update(c, """
                 INSERT INTO prospect (marketplace_id, prospect_id, product_id, product_name, email, customer,
                                       source_webhook_id, created_at, due_at)
-                SELECT :m, :prospect, x.product_id, x.product_name, :email, CAST(:customer AS jsonb),
-                       :webhook, :created, :due
-                FROM unnest(CAST(:products AS text[]), CAST(:names AS text[])) AS x(product_id, product_name)
-                ON CONFLICT DO NOTHING""")
-                .bind("m", marketplaceId).bind("prospect", prospectId).bind("email", email)
-                .bind("customer", customer.toString()).bind("webhook", webhookId)
-                .bind("created", createdAt).bind("due", dueAt)
-                .bindArray("products", String.class, items.stream().map(Item::productId).toList())
-                .bindArray("names", String.class, items.stream().map(Item::productName).toList())
-                .execute();
+                SELECT ?, ?, x.product_id, x.product_name, ?, CAST(? AS jsonb), ?, ?, ?
+                FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS x(product_id, product_name)
+                ON CONFLICT DO NOTHING""", marketplaceId, prospectId, email, customer.toString(), webhookId, createdAt, dueAt,
+                Sql.texts(items.stream().map(Item::productId).toList()),
+                Sql.texts(items.stream().map(Item::productName).toList())));
     }
 
     @Override
     public Optional<Failure> failCharge(String subscriptionId, String chargeId, int delinquentAfter) {
-        return handle.createQuery("""
+        return run(() -> Sql.first(c, """
                 WITH new_charge AS (
                     INSERT INTO subscription_charge (marketplace_id, charge_id, subscription_id, succeeded)
-                    VALUES (:m, :charge, :sub, false)
+                    VALUES (?, ?, ?, false)
                     ON CONFLICT DO NOTHING
                     RETURNING subscription_id)
                 INSERT INTO subscription_state AS s (marketplace_id, subscription_id, failures, run, canceled_by)
-                SELECT :m, subscription_id, 1, 1, CASE WHEN :after = 1 THEN 'delinquency' END FROM new_charge
+                SELECT ?, subscription_id, 1, 1, CASE WHEN CAST(? AS int) = 1 THEN 'delinquency' END FROM new_charge
                 ON CONFLICT (marketplace_id, subscription_id) DO UPDATE SET
                     failures = s.failures + 1,
                     run = CASE WHEN s.failures = 0 THEN s.run + 1 ELSE s.run END,
-                    canceled_by = CASE WHEN s.failures + 1 = :after THEN coalesce(s.canceled_by, 'delinquency')
+                    canceled_by = CASE WHEN s.failures + 1 = CAST(? AS int) THEN coalesce(s.canceled_by, 'delinquency')
                                        ELSE s.canceled_by END
-                RETURNING failures, run, epoch""")
-                .bind("m", marketplaceId).bind("charge", chargeId).bind("sub", subscriptionId)
-                .bind("after", delinquentAfter)
-                .map((rs, ctx) -> new Failure(rs.getInt("failures"), rs.getInt("run"), rs.getInt("epoch")))
-                .findOne();
+                RETURNING failures, run, epoch""",
+                rs -> new Failure(rs.getInt("failures"), rs.getInt("run"), rs.getInt("epoch")),
+                marketplaceId, chargeId, subscriptionId, marketplaceId, delinquentAfter, delinquentAfter));
     }
 
     @Override
     public Optional<Success> succeedCharge(String subscriptionId, String chargeId) {
-        return handle.createQuery("""
+        return run(() -> Sql.first(c, """
                 WITH new_charge AS (
                     INSERT INTO subscription_charge (marketplace_id, charge_id, subscription_id, succeeded)
-                    VALUES (:m, :charge, :sub, true)
+                    VALUES (?, ?, ?, true)
                     ON CONFLICT DO NOTHING
                     RETURNING subscription_id),
                 before AS (
-                    SELECT failures FROM subscription_state WHERE marketplace_id = :m AND subscription_id = :sub)
+                    SELECT failures FROM subscription_state WHERE marketplace_id = ? AND subscription_id = ?)
                 INSERT INTO subscription_state AS s (marketplace_id, subscription_id)
-                SELECT :m, subscription_id FROM new_charge
+                SELECT ?, subscription_id FROM new_charge
                 ON CONFLICT (marketplace_id, subscription_id) DO UPDATE SET failures = 0
-                RETURNING coalesce((SELECT failures FROM before), 0) AS ended, run""")
-                .bind("m", marketplaceId).bind("charge", chargeId).bind("sub", subscriptionId)
-                .map((rs, ctx) -> new Success(rs.getInt("ended"), rs.getInt("run")))
-                .findOne();
+                RETURNING coalesce((SELECT failures FROM before), 0) AS ended, run""",
+                rs -> new Success(rs.getInt("ended"), rs.getInt("run")),
+                marketplaceId, chargeId, subscriptionId, marketplaceId, subscriptionId, marketplaceId));
     }
 
     @Override
     public Cancellation cancel(String subscriptionId) {
-        Optional<Integer> epoch = handle.createQuery("""
+        Optional<Integer> epoch = run(() -> Sql.first(c, """
                 INSERT INTO subscription_state AS s (marketplace_id, subscription_id, canceled_by)
-                VALUES (:m, :sub, 'cancellation')
+                VALUES (?, ?, 'cancellation')
                 ON CONFLICT (marketplace_id, subscription_id) DO UPDATE SET canceled_by = 'cancellation'
                 WHERE s.canceled_by IS NULL
-                RETURNING epoch""")
-                .bind("m", marketplaceId).bind("sub", subscriptionId)
-                .mapTo(Integer.class).findOne();
+                RETURNING epoch""", rs -> rs.getInt(1), marketplaceId, subscriptionId));
         if (epoch.isPresent()) {
             return new Cancellation(true, epoch.get(), null);
         }
         // Rare path (a re-report): say what canceled it.
-        return handle.createQuery("""
-                SELECT epoch, canceled_by FROM subscription_state WHERE marketplace_id = :m AND subscription_id = :sub""")
-                .bind("m", marketplaceId).bind("sub", subscriptionId)
-                .map((rs, ctx) -> new Cancellation(false, rs.getInt("epoch"), rs.getString("canceled_by")))
-                .one();
+        return run(() -> Sql.first(c, """
+                SELECT epoch, canceled_by FROM subscription_state WHERE marketplace_id = ? AND subscription_id = ?""",
+                rs -> new Cancellation(false, rs.getInt("epoch"), rs.getString("canceled_by")),
+                marketplaceId, subscriptionId)).orElseThrow();
     }
 
     @Override
     public OptionalInt restart(String subscriptionId) {
         // A subscription never seen before is taken as restarted (the store says so); a known one
         // only when it is canceled or delinquent.
-        return handle.createQuery("""
+        return run(() -> Sql.first(c, """
                 INSERT INTO subscription_state AS s (marketplace_id, subscription_id, epoch)
-                VALUES (:m, :sub, 1)
+                VALUES (?, ?, 1)
                 ON CONFLICT (marketplace_id, subscription_id) DO UPDATE SET
                     epoch = s.epoch + 1, failures = 0, canceled_by = NULL
                 WHERE s.canceled_by IS NOT NULL
-                RETURNING epoch - 1""")
-                .bind("m", marketplaceId).bind("sub", subscriptionId)
-                .mapTo(Integer.class).findOne()
+                RETURNING epoch - 1""", rs -> rs.getInt(1), marketplaceId, subscriptionId))
                 .map(OptionalInt::of).orElseGet(OptionalInt::empty);
     }
 
@@ -166,16 +150,26 @@ final class StoredState implements DerivationState {
         if (facts.isEmpty()) {
             return claimed;
         }
-        handle.createQuery("""
+        run(() -> Sql.list(c, """
                 INSERT INTO fired_trigger (marketplace_id, trigger, dedupe_key, webhook_id)
-                SELECT :m, t, k, :webhook FROM unnest(CAST(:triggers AS text[]), CAST(:keys AS text[])) AS x(t, k)
+                SELECT ?, t, k, ? FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS x(t, k)
                 ON CONFLICT DO NOTHING
-                RETURNING trigger, dedupe_key""")
-                .bind("m", marketplaceId).bind("webhook", webhookId)
-                .bindArray("triggers", String.class, facts.stream().map(Fact::trigger).toList())
-                .bindArray("keys", String.class, facts.stream().map(Fact::dedupeKey).toList())
-                .map((rs, ctx) -> new Fact(rs.getString("trigger"), rs.getString("dedupe_key")))
-                .forEach(claimed::add);
+                RETURNING trigger, dedupe_key""",
+                rs -> claimed.add(new Fact(rs.getString("trigger"), rs.getString("dedupe_key"))),
+                marketplaceId, webhookId, Sql.texts(facts.stream().map(Fact::trigger).toList()),
+                Sql.texts(facts.stream().map(Fact::dedupeKey).toList())));
         return claimed;
+    }
+
+    private interface Statement<T> {
+        T run() throws SQLException;
+    }
+
+    private static <T> T run(Statement<T> statement) {
+        try {
+            return statement.run();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.hlbridge.engine.triggers.DerivationState.Fact;
 import io.hlbridge.engine.triggers.DerivationState.Item;
 import io.hlbridge.engine.triggers.DerivationState.RefundTotal;
 import io.hlbridge.engine.triggers.DerivationState.Success;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -20,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import org.jdbi.v3.core.Handle;
 
 /**
  * Turns one store event (spec §3, already valid) into the triggers of spec §2, in order, keeping the
@@ -43,10 +43,10 @@ public final class TriggerDeriver {
         this.prospectDelay = prospectDelay;
     }
 
-    /** Runs inside the caller's open transaction (the handle); updates the derived state and returns the triggers in order. */
-    public List<DerivedTrigger> derive(Handle handle, String marketplaceId, String webhookId, JsonNode event,
+    /** Runs inside the caller's open transaction (the connection); updates the derived state and returns the triggers in order. */
+    public List<DerivedTrigger> derive(Connection connection, String marketplaceId, String webhookId, JsonNode event,
                                        Instant acceptedAt) {
-        return derive(event, acceptedAt, new StoredState(handle, marketplaceId, webhookId));
+        return derive(event, acceptedAt, new StoredState(connection, marketplaceId, webhookId));
     }
 
     /**

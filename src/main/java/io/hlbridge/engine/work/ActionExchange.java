@@ -11,6 +11,8 @@ public final class ActionExchange {
     public static final String CALLS = "calls";
     public static final String CONTACT_ID = "contactId";
     public static final String CONTACT_FROM_CACHE = "contactFromCache";
+    /** A contact id HighLevel named during this attempt, to remember with its outcome. */
+    public static final String LEARNED_CONTACT_ID = "learnedContactId";
     /** Set once the remembered contact id read with the claim has been used or forgotten. */
     public static final String CLAIMED_CONTACT_USED = "claimedContactUsed";
     public static final String RESPONSE = "response";

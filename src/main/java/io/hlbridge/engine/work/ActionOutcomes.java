@@ -47,7 +47,11 @@ public final class ActionOutcomes {
         ActionJob job = ActionExchange.job(exchange);
         boolean skipped = Boolean.TRUE.equals(exchange.getProperty(ActionExchange.SKIPPED, Boolean.class));
         queue.finish(job, skipped ? "skipped" : "succeeded", null,
-                exchange.getProperty(ActionExchange.OUTCOME_MESSAGE, String.class), ActionExchange.calls(exchange), true);
+                exchange.getProperty(ActionExchange.OUTCOME_MESSAGE, String.class), ActionExchange.calls(exchange), true, learned(exchange));
+    }
+
+    private static String learned(Exchange exchange) {
+        return exchange.getProperty(ActionExchange.LEARNED_CONTACT_ID, String.class);
     }
 
     public void failed(Exchange exchange) {
@@ -59,16 +63,16 @@ public final class ActionOutcomes {
         }
         Throwable cause = rootOf(caught);
         if (cause instanceof PacedLater paced) {
-            queue.deferToSlot(job, paced.slot(), ActionExchange.calls(exchange));
+            queue.deferToSlot(job, paced.slot(), ActionExchange.calls(exchange), learned(exchange));
             return;
         }
         if (cause instanceof IntegrationNeedsReconnect reconnect) {
             queue.finish(job, "waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(),
-                    ActionExchange.calls(exchange), false);
+                    ActionExchange.calls(exchange), false, learned(exchange));
             return;
         }
         if (cause instanceof HighLevelFailure failure && failure.kind() != HighLevelFailure.Kind.RETRYABLE) {
-            queue.finish(job, "failed", null, failure.getMessage(), ActionExchange.calls(exchange), true);
+            queue.finish(job, "failed", null, failure.getMessage(), ActionExchange.calls(exchange), true, learned(exchange));
             return;
         }
         Duration retryAfter = cause instanceof HighLevelFailure f ? f.retryAfter() : null;
@@ -86,9 +90,10 @@ public final class ActionOutcomes {
         Instant first = job.firstAttemptAt() == null ? now : job.firstAttemptAt();
         Optional<Instant> next = RetrySchedule.next(job.attempts() + 1, first, now, retryAfter);
         if (next.isPresent()) {
-            queue.finish(job, "retrying", next.get(), reason + "; next attempt at " + next.get(), ActionExchange.calls(exchange), true);
+            queue.finish(job, "retrying", next.get(), reason + "; next attempt at " + next.get(), ActionExchange.calls(exchange), true, learned(exchange));
         } else {
-            queue.finish(job, "failed", null, reason + "; gave up after 3 days of retries", ActionExchange.calls(exchange), true);
+            queue.finish(job, "failed", null, reason + "; gave up after 3 days of retries", ActionExchange.calls(exchange), true,
+                    learned(exchange));
         }
     }
 

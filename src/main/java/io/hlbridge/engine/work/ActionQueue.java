@@ -5,18 +5,20 @@ import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.HighLevelCall;
 import io.hlbridge.engine.eventlog.LogEntry;
+import io.hlbridge.engine.db.Sql;
+import io.hlbridge.engine.highlevel.ContactRefs;
 import io.hlbridge.engine.triggers.Customer;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.Jdbi;
+import javax.sql.DataSource;
 
 /**
  * The durable queue of HighLevel actions. A job is a row: claimed when due by any replica (a lease,
@@ -27,11 +29,11 @@ import org.jdbi.v3.core.Jdbi;
 public final class ActionQueue {
     public static final int LEASE_SECONDS = 60;
 
-    private final Jdbi jdbi;
+    private final DataSource dataSource;
     private final EventLog log;
 
-    public ActionQueue(Jdbi jdbi, EventLog log) {
-        this.jdbi = jdbi;
+    public ActionQueue(DataSource dataSource, EventLog log) {
+        this.dataSource = dataSource;
         this.log = log;
     }
 
@@ -41,25 +43,75 @@ public final class ActionQueue {
                          String source, boolean integrationConnected, String integrationName, String replayOf) {
     }
 
-    /** Inserts the job and its log entry; returns the log id. */
+    /** Queues one job (a replay) with its log entry; returns the log id. */
     public String enqueue(Handle h, NewJob j) {
-        String logId = EventLog.newId();
-        String status = j.integrationConnected() ? "pending" : "waiting";
-        String message = j.integrationConnected() ? null
-                : "waiting for integration '" + j.integrationName() + "' to be connected";
-        h.createUpdate("""
-                INSERT INTO action_job (log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
-                                        product_id, customer, source, status)
-                VALUES (:logId, :m, :integration, :rule, :action, :tags, :trigger, :event, :product,
-                        CAST(:customer AS jsonb), :source, :status)""")
-                .bind("logId", logId).bind("m", j.marketplaceId()).bind("integration", j.integrationId())
-                .bind("rule", j.ruleId()).bind("action", j.action()).bindArray("tags", String.class, j.tags())
-                .bind("trigger", j.trigger()).bind("event", j.eventId()).bind("product", j.productId())
-                .bind("customer", Json.write(j.customer())).bind("source", j.source()).bind("status", status)
-                .execute();
-        log.append(h, LogEntry.action(logId, j.marketplaceId(), status, j.eventId(), j.eventType(), j.trigger(),
-                j.ruleId(), j.action(), j.integrationId(), j.productId(), j.customer().email(), message, j.replayOf()));
-        return logId;
+        try {
+            return enqueue(h.getConnection(), null, List.of(j)).get(0);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Logs a derived trigger ({@code trigger}, or null) and queues the jobs it fired with their log
+     * entries, in one statement: the log shows the trigger first, then its actions in rule order.
+     * All jobs are of the same trigger, event and customer. Returns the jobs' log ids.
+     */
+    public List<String> enqueue(Connection c, LogEntry trigger, List<NewJob> jobs) throws SQLException {
+        if (jobs.isEmpty() && trigger == null) {
+            return List.of();
+        }
+        List<String> logIds = new ArrayList<>(jobs.size());
+        List<String> integrations = new ArrayList<>(jobs.size());
+        List<String> rules = new ArrayList<>(jobs.size());
+        List<String> actions = new ArrayList<>(jobs.size());
+        List<String> tags = new ArrayList<>(jobs.size());
+        List<String> statuses = new ArrayList<>(jobs.size());
+        List<String> messages = new ArrayList<>(jobs.size());
+        for (NewJob j : jobs) {
+            logIds.add(EventLog.newId());
+            integrations.add(j.integrationId());
+            rules.add(j.ruleId());
+            actions.add(j.action());
+            tags.add(Json.write(j.tags()));
+            statuses.add(j.integrationConnected() ? "pending" : "waiting");
+            messages.add(j.integrationConnected() ? null : "waiting for integration '" + j.integrationName() + "' to be connected");
+        }
+        NewJob first = jobs.isEmpty() ? null : jobs.get(0);
+        String marketplaceId = trigger != null ? trigger.marketplaceId() : first.marketplaceId();
+        String eventId = trigger != null ? trigger.eventId() : first.eventId();
+        String eventType = trigger != null ? trigger.eventType() : first.eventType();
+        String triggerId = trigger != null ? trigger.trigger() : first.trigger();
+        String productId = trigger != null ? trigger.productId() : first.productId();
+        String email = trigger != null ? trigger.email() : first.customer().email();
+        Sql.update(c, """
+                WITH input AS (
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                             WITH ORDINALITY AS x(log_id, integration_id, rule_id, action, tags, status, message, n)),
+                jobs AS (
+                    INSERT INTO action_job (log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
+                                            product_id, customer, source, status)
+                    SELECT log_id, ?, integration_id, rule_id, action, ARRAY(SELECT jsonb_array_elements_text(CAST(tags AS jsonb))),
+                           ?, ?, ?, CAST(? AS jsonb), ?, status
+                      FROM input ORDER BY n)
+                INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
+                                       integration_id, product_id, email, message, replay_of)
+                SELECT e.id, ?, e.kind, e.status, ?, ?, ?, e.rule_id, e.action, e.integration_id, ?, ?, e.message, ?
+                  FROM (SELECT 0 AS n, CAST(? AS text) AS id, 'trigger' AS kind, CAST(? AS text) AS status, NULL AS rule_id,
+                               NULL AS action, NULL AS integration_id, CAST(? AS text) AS message
+                         WHERE CAST(? AS boolean)
+                        UNION ALL
+                        SELECT n, log_id, 'action', status, rule_id, action, integration_id, message FROM input) e
+                 ORDER BY e.n""",
+                Sql.texts(logIds), Sql.texts(integrations), Sql.texts(rules), Sql.texts(actions), Sql.texts(tags),
+                Sql.texts(statuses), Sql.texts(messages),
+                marketplaceId, triggerId, eventId, productId, first == null ? null : Json.write(first.customer()),
+                first == null ? null : first.source(),
+                marketplaceId, eventId, eventType, triggerId, productId, email, first == null ? null : first.replayOf(),
+                trigger == null ? null : trigger.id(), trigger == null ? null : trigger.status(),
+                trigger == null ? null : trigger.message(), trigger != null);
+        return logIds;
     }
 
     /**
@@ -67,55 +119,60 @@ public final class ActionQueue {
      * is ready on time); a crashed replica's lease runs out and the job comes back.
      */
     public List<ActionJob> claimDue(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return Sql.autoCommit(dataSource, c -> Sql.list(c, """
                 WITH due AS (
                     SELECT id FROM action_job
                      WHERE status IN ('pending', 'retrying') AND due_at <= clock_timestamp() + interval '100 milliseconds'
                        AND (lease_until IS NULL OR lease_until < now())
                      ORDER BY due_at
-                     LIMIT :limit
+                     LIMIT ?
                      FOR UPDATE SKIP LOCKED)
                 UPDATE action_job j
-                   SET lease_until = now() + make_interval(secs => :lease)
+                   SET lease_until = now() + make_interval(secs => ?)
                   FROM due, integration i
                  WHERE j.id = due.id AND i.id = j.integration_id
                 RETURNING j.*, i.location_id, i.status AS integration_status, i.access_token_enc, i.token_expires_at,
                           (SELECT r.contact_id FROM contact_ref r
-                            WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id""")
-                .bind("limit", limit).bind("lease", LEASE_SECONDS)
-                .map((rs, ctx) -> map(rs)).list());
+                            WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id""",
+                ActionQueue::map, limit, LEASE_SECONDS));
     }
 
-    /** The job's attempt ended: new status, due time and log line, plus the calls it made. */
+    /**
+     * The job's attempt ended: new status, due time and log line, plus the calls it made and the
+     * contact id it learned (null: none), in one statement.
+     */
     public void finish(ActionJob job, String status, Instant dueAt, String message, List<HighLevelCall> calls,
-                       boolean countsAsAttempt) {
-        jdbi.useTransaction(h -> {
-            h.createUpdate("""
+                       boolean countsAsAttempt, String learnedContactId) {
+        Sql.autoCommit(dataSource, c -> Sql.update(c, """
+                WITH job AS (
                     UPDATE action_job
-                       SET status = :status, due_at = COALESCE(:due, due_at), lease_until = NULL, paced_slot_at = NULL,
-                           attempts = attempts + :attempt,
-                           first_attempt_at = CASE WHEN :attempt = 1 THEN COALESCE(first_attempt_at, now()) ELSE first_attempt_at END,
+                       SET status = ?, due_at = COALESCE(CAST(? AS timestamptz), due_at), lease_until = NULL, paced_slot_at = NULL,
+                           attempts = attempts + CAST(? AS int),
+                           first_attempt_at = CASE WHEN CAST(? AS int) = 1 THEN COALESCE(first_attempt_at, now()) ELSE first_attempt_at END,
                            updated_at = now()
-                     WHERE id = :id""")
-                    .bind("id", job.id()).bind("status", status)
-                    .bind("due", dueAt == null ? null : OffsetDateTime.ofInstant(dueAt, ZoneOffset.UTC))
-                    .bind("attempt", countsAsAttempt ? 1 : 0)
-                    .execute();
-            log.finishAttempt(h, job.logId(), status, message, calls);
-        });
+                     WHERE id = ?),
+                contact AS (
+                    INSERT INTO contact_ref (integration_id, email, contact_id)
+                    SELECT ?, ?, CAST(? AS text) WHERE CAST(? AS text) IS NOT NULL
+                    ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now())
+                """ + EventLog.FINISH_ATTEMPT,
+                status, dueAt, countsAsAttempt ? 1 : 0, countsAsAttempt ? 1 : 0, job.id(),
+                job.integrationId(), ContactRefs.key(job), learnedContactId, learnedContactId,
+                status, status, message, EventLog.callsJson(calls), job.logId()));
     }
 
     /** The pacer gave this job a later slot: wait for it without counting an attempt. */
-    public void deferToSlot(ActionJob job, Instant slot, List<HighLevelCall> calls) {
-        jdbi.useTransaction(h -> {
-            h.createUpdate("""
-                    UPDATE action_job SET due_at = :slot, paced_slot_at = :slot, lease_until = NULL, updated_at = now()
-                     WHERE id = :id""")
-                    .bind("id", job.id()).bind("slot", OffsetDateTime.ofInstant(slot, ZoneOffset.UTC)).execute();
-            if (!calls.isEmpty()) {
-                log.finishAttempt(h, job.logId(), null, null, calls);
-            }
-        });
+    public void deferToSlot(ActionJob job, Instant slot, List<HighLevelCall> calls, String learnedContactId) {
+        Sql.autoCommit(dataSource, c -> Sql.update(c, """
+                WITH job AS (
+                    UPDATE action_job SET due_at = ?, paced_slot_at = ?, lease_until = NULL, updated_at = now() WHERE id = ?),
+                contact AS (
+                    INSERT INTO contact_ref (integration_id, email, contact_id)
+                    SELECT ?, ?, CAST(? AS text) WHERE CAST(? AS text) IS NOT NULL
+                    ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now())
+                """ + EventLog.FINISH_ATTEMPT,
+                slot, slot, job.id(), job.integrationId(), ContactRefs.key(job), learnedContactId, learnedContactId,
+                null, null, null, EventLog.callsJson(calls), job.logId()));
     }
 
     /** An integration became connected: its waiting actions run now. */

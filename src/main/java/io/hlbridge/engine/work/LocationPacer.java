@@ -1,10 +1,10 @@
 package io.hlbridge.engine.work;
 
+import io.hlbridge.engine.db.Sql;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import org.jdbi.v3.core.Jdbi;
+import javax.sql.DataSource;
 
 /**
  * Paces calls per HighLevel location across every replica (spec §5). Each location has one row with
@@ -21,10 +21,10 @@ public final class LocationPacer {
     /** A reserved slot used later than this is given up and a new one reserved, so calls never bunch up. */
     public static final Duration MAX_LATENESS = Duration.ofMillis(30);
 
-    private final Jdbi jdbi;
+    private final DataSource dataSource;
 
-    public LocationPacer(Jdbi jdbi) {
-        this.jdbi = jdbi;
+    public LocationPacer(DataSource dataSource) {
+        this.dataSource = dataSource;
     }
 
     /** Consecutive call slots of one location: the first, and the spacing between them. */
@@ -49,29 +49,27 @@ public final class LocationPacer {
      * its later calls then never queue behind other actions' first calls.
      */
     public Slots reserve(String locationId, int count) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return Sql.autoCommit(dataSource, c -> Sql.first(c, """
                 INSERT INTO location_pace AS p (location_id, next_free_at)
-                VALUES (:location, clock_timestamp() + :count * make_interval(secs => 10000.0 / 97 / 1000))
+                VALUES (?, clock_timestamp() + CAST(? AS int) * make_interval(secs => 10000.0 / 97 / 1000))
                 ON CONFLICT (location_id) DO UPDATE
                    SET next_free_at = GREATEST(p.next_free_at, clock_timestamp())
-                                      + :count * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
+                                      + CAST(? AS int) * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
                        updated_at = now()
-                RETURNING next_free_at - :count * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
-                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""")
-                .bind("location", locationId).bind("count", count)
-                .map((rs, ctx) -> new Slots(rs.getObject(1, OffsetDateTime.class).toInstant(),
-                        Duration.ofNanos((long) (rs.getDouble(2) * 1_000_000)), rs.getInt(3), rs.getInt(4)))
-                .one());
+                RETURNING next_free_at - CAST(? AS int) * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
+                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""",
+                rs -> new Slots(rs.getObject(1, OffsetDateTime.class).toInstant(),
+                        Duration.ofNanos((long) (rs.getDouble(2) * 1_000_000)), rs.getInt(3), rs.getInt(4)),
+                locationId, count, count, count)).orElseThrow();
     }
 
     /** Slots already booked from {@code first}, at this location's current spacing. */
     public Slots booked(String locationId, Instant first) {
-        return jdbi.withHandle(h -> h.createQuery("""
+        return Sql.autoCommit(dataSource, c -> Sql.first(c, """
                 SELECT interval_ms::float8 / GREATEST(max_requests - 3, 1), max_requests, interval_ms
-                  FROM location_pace WHERE location_id = :location""")
-                .bind("location", locationId)
-                .map((rs, ctx) -> new Slots(first, Duration.ofNanos((long) (rs.getDouble(1) * 1_000_000)), rs.getInt(2), rs.getInt(3)))
-                .findOne().orElse(new Slots(first, Duration.ofMillis(104), 100, 10_000)));
+                  FROM location_pace WHERE location_id = ?""",
+                rs -> new Slots(first, Duration.ofNanos((long) (rs.getDouble(1) * 1_000_000)), rs.getInt(2), rs.getInt(3)),
+                locationId)).orElse(new Slots(first, Duration.ofMillis(104), 100, 10_000));
     }
 
     /** Waits for a slot that is at most {@link #MAX_WAIT} away, or throws {@link PacedLater}. */
@@ -112,20 +110,19 @@ public final class LocationPacer {
         if (max == null || intervalMs == null || max < 3 || intervalMs < 1) {
             return;
         }
-        jdbi.useHandle(h -> h.createUpdate("""
+        Sql.autoCommit(dataSource, c -> Sql.update(c, """
                 UPDATE location_pace
-                   SET next_free_at = CASE WHEN :max::float8 / :interval > max_requests::float8 / interval_ms
+                   SET next_free_at = CASE WHEN CAST(? AS int)::float8 / CAST(? AS int) > max_requests::float8 / interval_ms
                                            THEN LEAST(next_free_at, clock_timestamp()) ELSE next_free_at END,
-                       max_requests = :max, interval_ms = :interval, updated_at = now()
-                 WHERE location_id = :location AND (max_requests <> :max OR interval_ms <> :interval)""")
-                .bind("location", locationId).bind("max", max).bind("interval", intervalMs).execute());
+                       max_requests = CAST(? AS int), interval_ms = CAST(? AS int), updated_at = now()
+                 WHERE location_id = ? AND (max_requests <> CAST(? AS int) OR interval_ms <> CAST(? AS int))""",
+                max, intervalMs, max, intervalMs, locationId, max, intervalMs));
     }
 
     /** A 429 said to hold off until {@code until}: no slot of this location is handed out before it. */
     public void holdOff(String locationId, Instant until) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                UPDATE location_pace SET next_free_at = GREATEST(next_free_at, :until), updated_at = now()
-                 WHERE location_id = :location""")
-                .bind("location", locationId).bind("until", OffsetDateTime.ofInstant(until, ZoneOffset.UTC)).execute());
+        Sql.autoCommit(dataSource, c -> Sql.update(c, """
+                UPDATE location_pace SET next_free_at = GREATEST(next_free_at, ?), updated_at = now()
+                 WHERE location_id = ?""", until, locationId));
     }
 }

@@ -3,8 +3,10 @@ package io.hlbridge.engine.work;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.LogEntry;
 import io.hlbridge.engine.triggers.DerivedTrigger;
-import java.sql.Array;
-import java.util.Arrays;
+import io.hlbridge.engine.db.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +18,9 @@ import org.jdbi.v3.core.Handle;
  * rules, each once. Runs in the transaction that consumed the event, so nothing is queued twice.
  */
 public final class TriggerDispatch {
-    private final EventLog log;
     private final ActionQueue queue;
 
-    public TriggerDispatch(EventLog log, ActionQueue queue) {
-        this.log = log;
+    public TriggerDispatch(ActionQueue queue) {
         this.queue = queue;
     }
 
@@ -30,51 +30,64 @@ public final class TriggerDispatch {
 
     public void dispatch(Handle h, String marketplaceId, String marketplaceName, String eventId, String eventType,
                          List<DerivedTrigger> triggers) {
+        try {
+            dispatch(h.getConnection(), marketplaceId, marketplaceName, eventId, eventType, triggers);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Per trigger two statements: its matching rules, then its log entry, jobs and their entries at once. */
+    public void dispatch(Connection c, String marketplaceId, String marketplaceName, String eventId, String eventType,
+                         List<DerivedTrigger> triggers) throws SQLException {
         Map<String, String> products = new LinkedHashMap<>();
         for (DerivedTrigger t : triggers) {
             if (t.productId() != null) {
                 products.putIfAbsent(t.productId(), t.productName());
             }
-            log.append(h, LogEntry.trigger(EventLog.newId(), marketplaceId, t.fired() ? "fired" : "suppressed", eventId,
-                    eventType, t.trigger(), t.productId(), t.customer().email(), t.message()));
-            if (!t.fired()) {
-                continue;
+            LogEntry entry = LogEntry.trigger(EventLog.newId(), marketplaceId, t.fired() ? "fired" : "suppressed", eventId,
+                    eventType, t.trigger(), t.productId(), t.customer().email(), t.message());
+            List<ActionQueue.NewJob> jobs = new ArrayList<>();
+            if (t.fired()) {
+                for (MatchedRule r : matching(c, marketplaceId, t.trigger(), t.productId())) {
+                    jobs.add(new ActionQueue.NewJob(marketplaceId, r.integrationId(), r.id(), r.action(), r.tags(),
+                            t.trigger(), eventId, eventType, t.productId(), t.customer(), marketplaceName, r.connected(),
+                            r.integrationName(), null));
+                }
             }
-            for (MatchedRule r : matching(h, marketplaceId, t.trigger(), t.productId())) {
-                queue.enqueue(h, new ActionQueue.NewJob(marketplaceId, r.integrationId(), r.id(), r.action(), r.tags(),
-                        t.trigger(), eventId, eventType, t.productId(), t.customer(), marketplaceName, r.connected(),
-                        r.integrationName(), null));
-            }
+            queue.enqueue(c, entry, jobs);
+        }
+        if (products.isEmpty()) {
+            return;
         }
         // Every order of a best-seller names the same product: only a new product or a new name writes
         // (and locks) its row, so concurrent events do not queue behind one another here.
-        products.forEach((id, name) -> {
-            int inserted = h.createUpdate("""
-                    INSERT INTO product_seen (marketplace_id, product_id, product_name) VALUES (:m, :p, :n)
-                    ON CONFLICT (marketplace_id, product_id) DO NOTHING""")
-                    .bind("m", marketplaceId).bind("p", id).bind("n", name).execute();
-            if (inserted == 0 && name != null) {
-                h.createUpdate("""
-                        UPDATE product_seen SET product_name = :n, last_seen_at = now()
-                         WHERE marketplace_id = :m AND product_id = :p AND product_name IS DISTINCT FROM :n""")
-                        .bind("m", marketplaceId).bind("p", id).bind("n", name).execute();
-            }
-        });
+        List<String> ids = List.copyOf(products.keySet());
+        List<String> names = new ArrayList<>(products.values());
+        Sql.update(c, """
+                WITH seen AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS x(product_id, product_name)),
+                added AS (
+                    INSERT INTO product_seen (marketplace_id, product_id, product_name)
+                    SELECT ?, product_id, product_name FROM seen
+                    ON CONFLICT (marketplace_id, product_id) DO NOTHING
+                    RETURNING product_id)
+                UPDATE product_seen p SET product_name = s.product_name, last_seen_at = now()
+                  FROM seen s
+                 WHERE p.marketplace_id = ? AND p.product_id = s.product_id AND s.product_name IS NOT NULL
+                   AND p.product_name IS DISTINCT FROM s.product_name
+                   AND s.product_id NOT IN (SELECT product_id FROM added)""",
+                Sql.texts(ids), Sql.texts(names), marketplaceId, marketplaceId);
     }
 
-    static List<MatchedRule> matching(Handle h, String marketplaceId, String trigger, String productId) {
-        return h.createQuery("""
+    static List<MatchedRule> matching(Connection c, String marketplaceId, String trigger, String productId) throws SQLException {
+        return Sql.list(c, """
                 SELECT r.id, r.integration_id, i.name, i.status = 'connected' AS connected, r.action, r.tags
                   FROM rule r JOIN integration i ON i.id = r.integration_id
-                 WHERE r.marketplace_id = :m AND r.enabled AND r.trigger = :trigger
-                   AND (r.scope = 'global' OR r.product_id = :product)
-                 ORDER BY r.created_at, r.id""")
-                .bind("m", marketplaceId).bind("trigger", trigger).bind("product", productId)
-                .map((rs, ctx) -> {
-                    Array tags = rs.getArray("tags");
-                    return new MatchedRule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                            rs.getString(5), tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()));
-                })
-                .list();
+                 WHERE r.marketplace_id = ? AND r.enabled AND r.trigger = ?
+                   AND (r.scope = 'global' OR r.product_id = ?)
+                 ORDER BY r.created_at, r.id""",
+                rs -> new MatchedRule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
+                        rs.getString(5), Sql.strings(rs, "tags")),
+                marketplaceId, trigger, productId);
     }
 }

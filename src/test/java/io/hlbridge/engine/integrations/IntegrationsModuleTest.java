@@ -31,7 +31,7 @@ class IntegrationsModuleTest {
         DefaultCamelContext context = new DefaultCamelContext();
         SecretBox box = new SecretBox("module-test-key");
         Jdbi jdbi = Jdbi.create("jdbc:postgresql://127.0.0.1:1/none");
-        IntegrationsModule.bind(context, settings, jdbi, box, new MarketplaceStore(jdbi, box), Clock.systemUTC());
+        IntegrationsModule.bind(context, settings, jdbi, box, new MarketplaceStore(jdbi, null, box), Clock.systemUTC());
         return context;
     }
 

@@ -51,7 +51,7 @@ class ProspectScheduleIT {
 
     List<DerivedTrigger> derive(String body, Instant acceptedAt) {
         String webhookId = "wh_" + ++webhooks;
-        return jdbi.inTransaction(h -> deriver.derive(h, marketplace, webhookId, TriggerDeriverIT.parse(body), acceptedAt));
+        return jdbi.inTransaction(h -> deriver.derive(h.getConnection(), marketplace, webhookId, TriggerDeriverIT.parse(body), acceptedAt));
     }
 
     static String prospect(String prospectId, String occurredAt, String... products) {

@@ -57,7 +57,7 @@ class TriggerDeriverIT {
     List<DerivedTrigger> derive(String body, Instant acceptedAt) {
         JsonNode event = parse(body);
         String webhookId = "wh_" + webhooks.incrementAndGet();
-        return jdbi.inTransaction(h -> deriver.derive(h, marketplace, webhookId, event, acceptedAt));
+        return jdbi.inTransaction(h -> deriver.derive(h.getConnection(), marketplace, webhookId, event, acceptedAt));
     }
 
     static JsonNode parse(String body) {
@@ -303,8 +303,8 @@ class TriggerDeriverIT {
     void aDeriverWithAnotherThresholdTurnsDelinquentThere() {
         TriggerDeriver strict = new TriggerDeriver(2, Duration.ofHours(2));
         List<DerivedTrigger> second = jdbi.inTransaction(h -> {
-            strict.derive(h, marketplace, "w1", parse(subscription("subscription.charge_failed", "ch_1", 1)), T0);
-            return strict.derive(h, marketplace, "w2", parse(subscription("subscription.charge_failed", "ch_2", 1)), T0);
+            strict.derive(h.getConnection(), marketplace, "w1", parse(subscription("subscription.charge_failed", "ch_1", 1)), T0);
+            return strict.derive(h.getConnection(), marketplace, "w2", parse(subscription("subscription.charge_failed", "ch_2", 1)), T0);
         });
 
         assertThat(fired(second)).containsExactly("subscription.delinquent", "subscription.canceled");

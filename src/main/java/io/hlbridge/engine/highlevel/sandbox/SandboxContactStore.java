@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,9 @@ final class SandboxContactStore {
     }
 
     private final Map<String, SandboxContact> byId = new LinkedHashMap<>();
+    /** Duplicate lookups by (location, lower-case email) and (location, normalized phone): the oldest contact first. */
+    private final Map<String, SandboxContact> byEmail = new HashMap<>();
+    private final Map<String, SandboxContact> byPhone = new HashMap<>();
 
     synchronized Upserted upsert(String locationId, JsonObject body) {
         Instant now = Instant.now();
@@ -34,7 +38,9 @@ final class SandboxContactStore {
             SandboxContact c = create(locationId, body, now);
             return new Upserted(true, c.toJson());
         }
+        unindex(existing);
         existing.apply(body, now);
+        index(existing);
         return new Upserted(false, existing.toJson());
     }
 
@@ -83,6 +89,8 @@ final class SandboxContactStore {
 
     synchronized void reset() {
         byId.clear();
+        byEmail.clear();
+        byPhone.clear();
     }
 
     private Lookup withContact(String contactId, Function<SandboxContact, JsonObject> f) {
@@ -104,24 +112,37 @@ final class SandboxContactStore {
         SandboxContact c = new SandboxContact(SandboxIds.randomId(), locationId, now);
         c.apply(body, now);
         byId.put(c.id, c);
+        index(c);
         return c;
     }
 
+    private void index(SandboxContact c) {
+        String email = emailKey(c.locationId, c.fields.get("email"));
+        String phone = phoneKey(c.locationId, c.fields.get("phone"));
+        if (email != null) byEmail.putIfAbsent(email, c);
+        if (phone != null) byPhone.putIfAbsent(phone, c);
+    }
+
+    private void unindex(SandboxContact c) {
+        String email = emailKey(c.locationId, c.fields.get("email"));
+        String phone = phoneKey(c.locationId, c.fields.get("phone"));
+        if (email != null) byEmail.remove(email, c);
+        if (phone != null) byPhone.remove(phone, c);
+    }
+
+    private static String emailKey(String locationId, String email) {
+        return email == null || email.isBlank() ? null : locationId + '\n' + email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String phoneKey(String locationId, String phone) {
+        return phone == null || phone.isBlank() ? null : locationId + '\n' + normalizePhone(phone);
+    }
+
     private SandboxContact findDuplicate(String locationId, String email, String phone) {
-        String wantedEmail = email == null || email.isBlank() ? null : email.trim().toLowerCase(Locale.ROOT);
-        String wantedPhone = phone == null || phone.isBlank() ? null : normalizePhone(phone);
-        if (wantedEmail != null) {
-            for (SandboxContact c : byId.values()) {
-                if (c.locationId.equals(locationId) && wantedEmail.equals(c.emailLowerCase())) return c;
-            }
-        }
-        if (wantedPhone != null) {
-            for (SandboxContact c : byId.values()) {
-                String p = c.fields.get("phone");
-                if (c.locationId.equals(locationId) && p != null && wantedPhone.equals(normalizePhone(p))) return c;
-            }
-        }
-        return null;
+        SandboxContact byMail = byEmail.get(emailKey(locationId, email));
+        if (byMail != null) return byMail;
+        String phoneKey = phoneKey(locationId, phone);
+        return phoneKey == null ? null : byPhone.get(phoneKey);
     }
 
     private static String normalizePhone(String phone) {

@@ -1,0 +1,130 @@
+package io.hlbridge.engine.db;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Plain JDBC for the statements on the hot path (every webhook, event and action). Jdbi stays for
+ * everything else; measured in bench/deliver, its binding and mapping cost about twice the driver's
+ * own work on these small statements. Parameters are positional ({@code ?}); an {@link Instant}
+ * binds as {@code timestamptz}, a {@link TextArray} as {@code text[]}.
+ */
+public final class Sql {
+    private Sql() {
+    }
+
+    /** Maps the current row of a result set. */
+    @FunctionalInterface
+    public interface Row<T> {
+        T map(ResultSet rs) throws SQLException;
+    }
+
+    /** Work on one connection (and so one transaction when auto-commit is off). */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** A {@code text[]} parameter. */
+    public record TextArray(Collection<String> values) {
+    }
+
+    public static TextArray texts(Collection<String> values) {
+        return new TextArray(values);
+    }
+
+    /** Runs {@code work} on a pooled connection with auto-commit: each statement commits on its own. */
+    public static <T> T autoCommit(DataSource ds, Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public static <T> T inTransaction(DataSource ds, Work<T> work) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(c, ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    public static <T> List<T> list(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(c, ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+                return out;
+            }
+        }
+    }
+
+    public static <T> Optional<T> first(Connection c, String sql, Row<T> row, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(c, ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.ofNullable(row.map(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    public static Instant instant(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    public static List<String> strings(ResultSet rs, String column) throws SQLException {
+        Array a = rs.getArray(column);
+        return a == null ? List.of() : List.of((String[]) a.getArray());
+    }
+
+    private static void bind(Connection c, PreparedStatement ps, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            int at = i + 1;
+            if (a == null) {
+                ps.setNull(at, Types.NULL);
+            } else if (a instanceof Instant t) {
+                ps.setObject(at, OffsetDateTime.ofInstant(t, ZoneOffset.UTC));
+            } else if (a instanceof TextArray t) {
+                ps.setArray(at, c.createArrayOf("text", t.values().toArray(new String[0])));
+            } else {
+                ps.setObject(at, a);
+            }
+        }
+    }
+}
