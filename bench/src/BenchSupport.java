@@ -81,11 +81,15 @@ final class BenchSupport {
     }
 
     static Process startEngine(EmbeddedPostgres pg, int httpPort, int managementPort, Map<String, String> extra) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx1g"));
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx1g", "-XX:+UseParallelGC")); // as kubernetes/Dockerfile
         String jfr = System.getenv("BENCH_ENGINE_JFR");
         if (jfr != null && !jfr.isBlank()) {
             command.add("-XX:StartFlightRecording=filename=" + jfr + "/engine-" + httpPort + ".jfr,settings="
                     + System.getenv().getOrDefault("BENCH_ENGINE_JFR_SETTINGS", "profile"));
+        }
+        String opts = System.getenv("BENCH_ENGINE_OPTS"); // extra JVM options for the engine, e.g. a GC to compare
+        if (opts != null && !opts.isBlank()) {
+            command.addAll(java.util.List.of(opts.trim().split("\\s+")));
         }
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hlbridge.engine.Application"));
         ProcessBuilder pb = new ProcessBuilder(command);
