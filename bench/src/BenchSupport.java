@@ -37,6 +37,7 @@ final class BenchSupport {
                 .setCleanDataDirectory(true)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("shared_buffers", "128MB")
+                .setServerConfig("autovacuum_naptime", "10s") // as the engine's embedded PostgreSQL
                 .setServerConfig("shared_preload_libraries", System.getenv("BENCH_PG_STATS") != null ? "pg_stat_statements" : "")
                 .start();
     }

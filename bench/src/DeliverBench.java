@@ -27,7 +27,7 @@ public final class DeliverBench {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
         int pacedSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        int steadyRate = args.length > 2 ? Integer.parseInt(args[2]) : 150;
+        int steadyRate = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int steadySeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
         try (EmbeddedPostgres pg = BenchSupport.postgres("deliver-pg")) {
             // phases 1 and 2: a location that HighLevel grants (and advertises) far more than 100 / 10 s
@@ -47,16 +47,7 @@ public final class DeliverBench {
                     e.breakdown(t0);
                     System.out.printf("phase 1 (limit off, %d events, 1 add_tags rule): %.0f events/s end to end, p50 %.0f ms, p99 %.0f ms (acceptance -> last HighLevel call)%n",
                             events, first.perSecond, first.p50, first.p99);
-                    if (System.getenv("BENCH_PG_STATS") != null) {
-                        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
-                            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-                            try (ResultSet rs = st.executeQuery("SELECT calls, round(total_exec_time::numeric) AS ms, round(mean_exec_time::numeric, 3) AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
-                                while (rs.next()) {
-                                    System.out.printf("  pg: %7d calls %7s ms total %8s ms mean  %s%n", rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
-                                }
-                            }
-                        }
-                    }
+                    pgStats(pg);
                     long calls0 = hl.sandbox().stats().requests().values().stream().mapToLong(Long::longValue).sum();
                     long t1 = System.currentTimeMillis();
                     send(e, site, events, "again", "b");
@@ -70,6 +61,7 @@ public final class DeliverBench {
                     sendAtRate(e, site, steadyRate, steadyEvents, "steady", 10 * events);
                     Stats steady = e.awaitAndMeasure(warmUp + 2 * events + steadyEvents, t2);
                     e.breakdown(t2);
+                    pgStats(pg);
                     System.out.printf("phase 1b (limit off, new customers at a steady %d events/s for %d s): %.0f events/s end to end, p50 %.0f ms, p99 %.0f ms%n",
                             steadyRate, steadySeconds, steady.perSecond, steady.p50, steady.p99);
                     e.results.add(String.format("burst of %d events: %.0f events/s end to end [%s], p50 %.0f ms, p99 %.0f ms (a backlog draining)",
@@ -85,6 +77,22 @@ public final class DeliverBench {
                 System.out.println("== bench/deliver ==");
                 e.results.forEach(System.out::println);
             }
+        }
+    }
+
+    /** With BENCH_PG_STATS set: the database's top statements since the last call (pg_stat_statements). */
+    static void pgStats(EmbeddedPostgres pg) throws Exception {
+        if (System.getenv("BENCH_PG_STATS") == null) {
+            return;
+        }
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
+            st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            try (ResultSet rs = st.executeQuery("SELECT calls, round(total_exec_time::numeric) AS ms, round(mean_exec_time::numeric, 3) AS mean, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15")) {
+                while (rs.next()) {
+                    System.out.printf("  pg: %7d calls %7s ms total %8s ms mean  %s%n", rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4));
+                }
+            }
+            st.execute("SELECT pg_stat_statements_reset()");
         }
     }
 

@@ -80,6 +80,8 @@ public final class Database implements AutoCloseable {
                     .setOverrideWorkingDirectory(pgBinaries.toFile())
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "128MB")
+                    // the queue tables' vacuum thresholds (V6) are looked at every 10 s, not every minute
+                    .setServerConfig("autovacuum_naptime", "10s")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))
                     .start();
         } catch (IOException e) {
