@@ -2,10 +2,10 @@ package io.hlbridge.engine.work;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.HighLevelCall;
 import io.hlbridge.engine.eventlog.LogEntry;
-import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.highlevel.ContactRefs;
 import io.hlbridge.engine.triggers.Customer;
 import java.sql.Array;
@@ -17,8 +17,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.jdbi.v3.core.Handle;
 import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 
 /**
  * The durable queue of HighLevel actions. A job is a row: claimed when due by any replica (a lease,

@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  * Consumes accepted store events. {@link #claim} leases a batch holding at most one event per
  * customer: only the oldest pending event of each ordering key is eligible, so one customer's events
  * are processed in the order they were accepted, whatever the number of replicas. {@link #process}
- * then derives the triggers, queues the actions and marks the event done in one transaction.
+ * then marks the event done, derives its triggers and queues their actions in one transaction.
  */
 public final class InboxWorker {
     public static final int LEASE_SECONDS = 15;

@@ -1,9 +1,9 @@
 package io.hlbridge.engine.work;
 
+import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.LogEntry;
 import io.hlbridge.engine.triggers.DerivedTrigger;
-import io.hlbridge.engine.db.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
