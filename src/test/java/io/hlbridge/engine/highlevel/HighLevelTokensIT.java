@@ -205,6 +205,24 @@ class HighLevelTokensIT {
     }
 
     @Test
+    void theTokenReadWithAClaimIsUsedWhileGood_andRefreshedWhenAboutToExpire() {
+        FakeTokenEndpoint.Pair pair = endpoint.issue();
+        String id = connectedIntegration(pair, Instant.now().plus(Duration.ofHours(1)));
+        String sealed = jdbi().withHandle(h -> h.createQuery("SELECT access_token_enc FROM integration WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one());
+        int before = endpoint.refreshRequests.get();
+        // as an action's claim read it: good for an hour, so used as it is
+        assertThat(replicas.get(3).tokens().accessToken(id, sealed, Instant.now().plus(Duration.ofHours(1))))
+                .isEqualTo(pair.accessToken());
+        assertThat(endpoint.refreshRequests.get()).isEqualTo(before);
+        // read when it had 4 minutes left (inside the refresh margin): refreshed first
+        jdbi().useHandle(h -> h.execute("UPDATE integration SET token_expires_at = now() + interval '4 minutes' WHERE id = ?", id));
+        String refreshed = replicas.get(4).tokens().accessToken(id, sealed, Instant.now().plus(Duration.ofMinutes(4)));
+        assertThat(refreshed).isNotEqualTo(pair.accessToken()).isEqualTo(stored(id).accessToken());
+        assertThat(endpoint.refreshRequests.get()).isEqualTo(before + 1);
+    }
+
+    @Test
     void aDeadChainMarksTheIntegrationNeedsReconnectWithoutLeakingTheToken() {
         FakeTokenEndpoint.Pair pair = endpoint.issue();
         String id = connectedIntegration(pair, Instant.now().minusSeconds(1));
