@@ -46,8 +46,13 @@ public final class ActionOutcomes {
     public void succeeded(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
         boolean skipped = Boolean.TRUE.equals(exchange.getProperty(ActionExchange.SKIPPED, Boolean.class));
-        queue.finish(job, skipped ? "skipped" : "succeeded", null,
-                exchange.getProperty(ActionExchange.OUTCOME_MESSAGE, String.class), ActionExchange.calls(exchange), true, learned(exchange));
+        finish(exchange, job, skipped ? "skipped" : "succeeded", null,
+                exchange.getProperty(ActionExchange.OUTCOME_MESSAGE, String.class), true);
+    }
+
+    /** Writes the attempt's outcome with the calls it made and any contact id it learned. */
+    private void finish(Exchange exchange, ActionJob job, String status, Instant dueAt, String message, boolean countsAsAttempt) {
+        queue.finish(job, status, dueAt, message, ActionExchange.calls(exchange), countsAsAttempt, learned(exchange));
     }
 
     private static String learned(Exchange exchange) {
@@ -67,12 +72,11 @@ public final class ActionOutcomes {
             return;
         }
         if (cause instanceof IntegrationNeedsReconnect reconnect) {
-            queue.finish(job, "waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(),
-                    ActionExchange.calls(exchange), false, learned(exchange));
+            finish(exchange, job, "waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(), false);
             return;
         }
         if (cause instanceof HighLevelFailure failure && failure.kind() != HighLevelFailure.Kind.RETRYABLE) {
-            queue.finish(job, "failed", null, failure.getMessage(), ActionExchange.calls(exchange), true, learned(exchange));
+            finish(exchange, job, "failed", null, failure.getMessage(), true);
             return;
         }
         Duration retryAfter = cause instanceof HighLevelFailure f ? f.retryAfter() : null;
@@ -90,10 +94,9 @@ public final class ActionOutcomes {
         Instant first = job.firstAttemptAt() == null ? now : job.firstAttemptAt();
         Optional<Instant> next = RetrySchedule.next(job.attempts() + 1, first, now, retryAfter);
         if (next.isPresent()) {
-            queue.finish(job, "retrying", next.get(), reason + "; next attempt at " + next.get(), ActionExchange.calls(exchange), true, learned(exchange));
+            finish(exchange, job, "retrying", next.get(), reason + "; next attempt at " + next.get(), true);
         } else {
-            queue.finish(job, "failed", null, reason + "; gave up after 3 days of retries", ActionExchange.calls(exchange), true,
-                    learned(exchange));
+            finish(exchange, job, "failed", null, reason + "; gave up after 3 days of retries", true);
         }
     }
 

@@ -32,6 +32,18 @@ public final class ActionQueue {
     private final DataSource dataSource;
     private final EventLog log;
 
+    /**
+     * The middle of a statement that ends an attempt: remembers the contact id it learned (none when
+     * null). Parameters: integration id, email key, contact id, contact id.
+     */
+    private static final String REMEMBER_CONTACT = """
+
+                contact AS (
+                    INSERT INTO contact_ref (integration_id, email, contact_id)
+                    SELECT ?, ?, CAST(? AS text) WHERE CAST(? AS text) IS NOT NULL
+                    ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now())
+                """;
+
     public ActionQueue(DataSource dataSource, EventLog log) {
         this.dataSource = dataSource;
         this.log = log;
@@ -150,12 +162,7 @@ public final class ActionQueue {
                            attempts = attempts + CAST(? AS int),
                            first_attempt_at = CASE WHEN CAST(? AS int) = 1 THEN COALESCE(first_attempt_at, now()) ELSE first_attempt_at END,
                            updated_at = now()
-                     WHERE id = ?),
-                contact AS (
-                    INSERT INTO contact_ref (integration_id, email, contact_id)
-                    SELECT ?, ?, CAST(? AS text) WHERE CAST(? AS text) IS NOT NULL
-                    ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now())
-                """ + EventLog.FINISH_ATTEMPT,
+                     WHERE id = ?),""" + REMEMBER_CONTACT + EventLog.FINISH_ATTEMPT,
                 status, dueAt, countsAsAttempt ? 1 : 0, countsAsAttempt ? 1 : 0, job.id(),
                 job.integrationId(), ContactRefs.key(job), learnedContactId, learnedContactId,
                 status, status, message, EventLog.callsJson(calls), job.logId()));
@@ -165,12 +172,8 @@ public final class ActionQueue {
     public void deferToSlot(ActionJob job, Instant slot, List<HighLevelCall> calls, String learnedContactId) {
         Sql.autoCommit(dataSource, c -> Sql.update(c, """
                 WITH job AS (
-                    UPDATE action_job SET due_at = ?, paced_slot_at = ?, lease_until = NULL, updated_at = now() WHERE id = ?),
-                contact AS (
-                    INSERT INTO contact_ref (integration_id, email, contact_id)
-                    SELECT ?, ?, CAST(? AS text) WHERE CAST(? AS text) IS NOT NULL
-                    ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now())
-                """ + EventLog.FINISH_ATTEMPT,
+                    UPDATE action_job SET due_at = ?, paced_slot_at = ?, lease_until = NULL, updated_at = now()
+                     WHERE id = ?),""" + REMEMBER_CONTACT + EventLog.FINISH_ATTEMPT,
                 slot, slot, job.id(), job.integrationId(), ContactRefs.key(job), learnedContactId, learnedContactId,
                 null, null, null, EventLog.callsJson(calls), job.logId()));
     }

@@ -61,7 +61,8 @@ public final class TriggerDispatch {
             return;
         }
         // Every order of a best-seller names the same product: only a new product or a new name writes
-        // (and locks) its row, so concurrent events do not queue behind one another here.
+        // (and locks) its row, so concurrent events do not queue behind one another here. (The UPDATE
+        // sees the table as it was before the statement, so never a row the INSERT just added.)
         List<String> ids = List.copyOf(products.keySet());
         List<String> names = new ArrayList<>(products.values());
         Sql.update(c, """
@@ -69,13 +70,11 @@ public final class TriggerDispatch {
                 added AS (
                     INSERT INTO product_seen (marketplace_id, product_id, product_name)
                     SELECT ?, product_id, product_name FROM seen
-                    ON CONFLICT (marketplace_id, product_id) DO NOTHING
-                    RETURNING product_id)
+                    ON CONFLICT (marketplace_id, product_id) DO NOTHING)
                 UPDATE product_seen p SET product_name = s.product_name, last_seen_at = now()
                   FROM seen s
                  WHERE p.marketplace_id = ? AND p.product_id = s.product_id AND s.product_name IS NOT NULL
-                   AND p.product_name IS DISTINCT FROM s.product_name
-                   AND s.product_id NOT IN (SELECT product_id FROM added)""",
+                   AND p.product_name IS DISTINCT FROM s.product_name""",
                 Sql.texts(ids), Sql.texts(names), marketplaceId, marketplaceId);
     }
 

@@ -132,7 +132,22 @@ class RulesApiIT {
         JsonNode triggers = Json.read(engine.send("GET", "/api/v1/triggers", shop.apiKey(), null).body()).path("items");
         assertThat(triggers).hasSize(15);
         assertThat(triggers.get(0).path("display_name").asText()).isEqualTo("Product Purchased");
-        assertThat(Json.read(shop.call("GET", "/products", null).body()).path("items").isArray()).isTrue();
+    }
+
+    @Test
+    void productsSeenInEventsAreListed_withTheNameLastSent() {
+        Marketplace store = Marketplace.create(engine, "Products Shop");
+        store.deliver("evt_p1", io.hlbridge.engine.support.Webhooks.order("p1@example.com", "op1", "prod_seen"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Json.read(store.call("GET", "/products", null).body()).path("items"))
+                        .extracting(i -> i.path("product_id").asText() + "=" + i.path("product_name").asText())
+                        .containsExactly("prod_seen=Course X"));
+        store.deliver("evt_p2", io.hlbridge.engine.support.Webhooks.order("p2@example.com", "op2", "prod_seen")
+                .replace("Course X", "Course X (2nd edition)"));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Json.read(store.call("GET", "/products", null).body()).path("items"))
+                        .extracting(i -> i.path("product_id").asText() + "=" + i.path("product_name").asText())
+                        .containsExactly("prod_seen=Course X (2nd edition)"));
     }
 
     static int count(String table) {
