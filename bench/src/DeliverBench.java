@@ -143,9 +143,7 @@ public final class DeliverBench {
             int slice = s;
             all.add(pool.submit(() -> {
                 for (int i = slice; i < n; i += 16) {
-                    String body = "{\"type\":\"order.completed\",\"customer\":{\"email\":\"" + customers + i + "@bench.example\",\"first_name\":\"B\"},"
-                            + "\"order\":{\"id\":\"" + tag + i + "\",\"total_cents\":100,\"currency\":\"USD\"},"
-                            + "\"items\":[{\"product_id\":\"prod_1\",\"product_name\":\"P\",\"role\":\"primary\",\"price_cents\":100,\"quantity\":1}]}";
+                    String body = order(customers + i, tag + i);
                     HttpResponse<Void> r = BenchSupport.HTTP.send(BenchSupport.webhook(e.base, site.marketplace, site.secret, "evt_" + tag + i, body),
                             HttpResponse.BodyHandlers.discarding());
                     if (r.statusCode() != 202) {
@@ -161,6 +159,13 @@ public final class DeliverBench {
         pool.shutdown();
     }
 
+    /** An order.completed event of customer {@code <customer>@bench.example} for one product. */
+    static String order(String customer, String orderId) {
+        return "{\"type\":\"order.completed\",\"customer\":{\"email\":\"" + customer + "@bench.example\",\"first_name\":\"B\"},"
+                + "\"order\":{\"id\":\"" + orderId + "\",\"total_cents\":100,\"currency\":\"USD\"},"
+                + "\"items\":[{\"product_id\":\"prod_1\",\"product_name\":\"P\",\"role\":\"primary\",\"price_cents\":100,\"quantity\":1}]}";
+    }
+
     /** Open loop: {@code n} signed order events of new customers at {@code rate} per second, whatever the answers take. */
     static void sendAtRate(Engine e, Site site, int rate, int n, String tag, int offset) throws Exception {
         List<java.util.concurrent.CompletableFuture<HttpResponse<Void>>> sent = new ArrayList<>(n);
@@ -172,9 +177,7 @@ public final class DeliverBench {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             int k = offset + i;
-            String body = "{\"type\":\"order.completed\",\"customer\":{\"email\":\"b" + k + "@bench.example\",\"first_name\":\"B\"},"
-                    + "\"order\":{\"id\":\"" + tag + k + "\",\"total_cents\":100,\"currency\":\"USD\"},"
-                    + "\"items\":[{\"product_id\":\"prod_1\",\"product_name\":\"P\",\"role\":\"primary\",\"price_cents\":100,\"quantity\":1}]}";
+            String body = order("b" + k, tag + k);
             sent.add(BenchSupport.HTTP.sendAsync(BenchSupport.webhook(e.base, site.marketplace, site.secret, "evt_" + tag + k, body),
                     HttpResponse.BodyHandlers.discarding()));
         }

@@ -2,8 +2,8 @@ package io.hlbridge.engine.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Locale;
 import io.hlbridge.engine.db.Sql;
+import java.util.Locale;
 import javax.sql.DataSource;
 
 /**

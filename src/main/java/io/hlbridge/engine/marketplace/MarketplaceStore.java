@@ -2,8 +2,8 @@ package io.hlbridge.engine.marketplace;
 
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.crypto.SecretBox;
-import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.crypto.Tokens;
+import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.db.SqlErrors;
 import java.time.Duration;
 import java.time.OffsetDateTime;
