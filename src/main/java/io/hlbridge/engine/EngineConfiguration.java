@@ -150,7 +150,6 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog)));
         StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);
         registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi), jdbi));
-        registry.bind("eventWorkers", context.getExecutorServiceManager().newFixedThreadPool(context, "event-workers", 4));
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()
                 + "?throwExceptionOnFailure=false&deleteWithBody=true");
     }

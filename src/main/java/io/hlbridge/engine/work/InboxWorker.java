@@ -5,19 +5,26 @@ import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.triggers.DerivedTrigger;
 import io.hlbridge.engine.triggers.TriggerDeriver;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Consumes accepted store events. {@link #claim} leases a batch holding at most one event per
- * customer: only the oldest pending event of each ordering key is eligible, so one customer's events
- * are processed in the order they were accepted, whatever the number of replicas. {@link #process}
- * then marks the event done, derives its triggers and queues their actions in one transaction.
+ * Consumes accepted store events. A claim takes at most one event per customer: only the oldest
+ * pending event of each ordering key is eligible, so one customer's events are processed in the order
+ * they were accepted, whatever the number of replicas. {@link #processBatch} claims, derives the
+ * triggers and queues their actions for a whole batch in one transaction; {@link #claim} and
+ * {@link #process} do the same one event per transaction, its fallback when an event fails.
  */
 public final class InboxWorker {
     public static final int LEASE_SECONDS = 15;
+    private static final Logger LOG = LoggerFactory.getLogger(InboxWorker.class);
 
     private final DataSource dataSource;
     private final TriggerDeriver deriver;
@@ -34,24 +41,66 @@ public final class InboxWorker {
         this.dispatch = dispatch;
     }
 
+    /**
+     * The oldest pending event of each customer, up to {@code limit}, locked ({@code FOR UPDATE SKIP
+     * LOCKED}) for the caller's transaction; {@code %s} is what to set on them.
+     */
+    private static final String CLAIM = """
+            WITH heads AS (
+                SELECT e.id FROM inbox_event e
+                 WHERE e.status = 'pending' AND (e.lease_until IS NULL OR e.lease_until < now())
+                   AND NOT EXISTS (SELECT 1 FROM inbox_event p
+                                    WHERE p.status = 'pending' AND p.marketplace_id = e.marketplace_id
+                                      AND p.ordering_key = e.ordering_key AND p.id < e.id)
+                 ORDER BY e.id
+                 LIMIT ?
+                 FOR UPDATE SKIP LOCKED)
+            UPDATE inbox_event e SET %s
+              FROM heads, marketplace m
+             WHERE e.id = heads.id AND m.id = e.marketplace_id
+            RETURNING e.id, e.marketplace_id, e.webhook_id, e.event_type, e.payload::text, e.received_at, m.name""";
+    private static final String CLAIM_AND_COMPLETE = CLAIM.formatted("status = 'done', processed_at = now(), lease_until = NULL");
+    private static final String CLAIM_WITH_LEASE = CLAIM.formatted("lease_until = now() + make_interval(secs => ?)");
+
+    /**
+     * Claims up to {@code limit} events and processes them all in one transaction: they are marked
+     * done by the claim itself, so the batch costs one claim and one commit however many events it
+     * holds. If any event fails, the whole batch rolls back (nothing of it happened) and its events are
+     * leased and processed one transaction each, so a bad event holds up no other.
+     *
+     * @return the number of events processed
+     */
+    public int processBatch(int limit) {
+        try {
+            return Sql.inTransaction(dataSource, c -> {
+                List<ClaimedEvent> events = Sql.list(c, CLAIM_AND_COMPLETE, InboxWorker::claimed, limit);
+                for (ClaimedEvent e : events) {
+                    deriveAndDispatch(c, e);
+                }
+                return events.size();
+            });
+        } catch (RuntimeException batchFailed) {
+            LOG.warn("A batch of store events failed ({}); processing them one at a time", batchFailed.getMessage());
+            int processed = 0;
+            for (ClaimedEvent e : claim(limit)) {
+                try {
+                    processed += process(e) ? 1 : 0;
+                } catch (RuntimeException failed) {
+                    LOG.warn("Store event {} failed, retried after its lease: {}", e.webhookId(), failed.getMessage());
+                }
+            }
+            return processed;
+        }
+    }
+
+    /** Leases up to {@code limit} events for {@link #process}, one transaction each. */
     public List<ClaimedEvent> claim(int limit) {
-        return Sql.autoCommit(dataSource, c -> Sql.list(c, """
-                WITH heads AS (
-                    SELECT e.id FROM inbox_event e
-                     WHERE e.status = 'pending' AND (e.lease_until IS NULL OR e.lease_until < now())
-                       AND NOT EXISTS (SELECT 1 FROM inbox_event p
-                                        WHERE p.status = 'pending' AND p.marketplace_id = e.marketplace_id
-                                          AND p.ordering_key = e.ordering_key AND p.id < e.id)
-                     ORDER BY e.id
-                     LIMIT ?
-                     FOR UPDATE SKIP LOCKED)
-                UPDATE inbox_event e SET lease_until = now() + make_interval(secs => ?)
-                  FROM heads, marketplace m
-                 WHERE e.id = heads.id AND m.id = e.marketplace_id
-                RETURNING e.id, e.marketplace_id, e.webhook_id, e.event_type, e.payload::text, e.received_at, m.name""",
-                rs -> new ClaimedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getObject(6, OffsetDateTime.class).toInstant(), rs.getString(7)),
-                limit, LEASE_SECONDS));
+        return Sql.autoCommit(dataSource, c -> Sql.list(c, CLAIM_WITH_LEASE, InboxWorker::claimed, limit, LEASE_SECONDS));
+    }
+
+    private static ClaimedEvent claimed(ResultSet rs) throws SQLException {
+        return new ClaimedEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                rs.getObject(6, OffsetDateTime.class).toInstant(), rs.getString(7));
     }
 
     /**
@@ -67,10 +116,14 @@ public final class InboxWorker {
             if (marked == 0) {
                 return false;
             }
-            JsonNode payload = Json.read(e.payload());
-            List<DerivedTrigger> triggers = deriver.derive(c, e.marketplaceId(), e.webhookId(), payload, e.receivedAt());
-            dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers);
+            deriveAndDispatch(c, e);
             return true;
         });
+    }
+
+    private void deriveAndDispatch(Connection c, ClaimedEvent e) throws SQLException {
+        JsonNode payload = Json.read(e.payload());
+        List<DerivedTrigger> triggers = deriver.derive(c, e.marketplaceId(), e.webhookId(), payload, e.receivedAt());
+        dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers);
     }
 }

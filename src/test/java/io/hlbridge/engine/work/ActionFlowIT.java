@@ -150,6 +150,33 @@ class ActionFlowIT {
     }
 
     @Test
+    void aStoreEventThatCannotBeProcessedHoldsUpNoOther_andIsProcessedOnceWhenItCan() {
+        Shop s = shop("Batch Shop");
+        rule(s, "global", null, "product.purchased", "add_tags", "[\"buyer\"]");
+        // the database refuses this one order (as it would refuse a row breaking a constraint)
+        engine.jdbi().useHandle(h -> h.execute("ALTER TABLE purchase ADD CONSTRAINT refuse_for_test CHECK (order_id <> 'o-refused')"));
+        try {
+            s.marketplace().deliver("evt_b0", Webhooks.order("refused@example.com", "o-refused", "prod_1"));
+            for (int i = 1; i <= 5; i++) {
+                s.marketplace().deliver("evt_b" + i, Webhooks.order("batch" + i + "@example.com", "ob" + i, "prod_1"));
+            }
+            for (int i = 1; i <= 5; i++) {
+                s.marketplace().awaitActions("evt_b" + i, 1, status("succeeded"));
+            }
+            String refused = engine.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT status FROM inbox_event WHERE webhook_id = 'evt_b0'").mapTo(String.class).one());
+            assertThat(refused).isEqualTo("pending");
+            assertThat(s.marketplace().logs("kind=action&q=evt_b0").path("items")).isEmpty();
+        } finally {
+            engine.jdbi().useHandle(h -> h.execute("ALTER TABLE purchase DROP CONSTRAINT refuse_for_test"));
+        }
+        // its lease runs out (made to, here): it is processed, once
+        engine.jdbi().useHandle(h -> h.execute("UPDATE inbox_event SET lease_until = NULL WHERE webhook_id = 'evt_b0'"));
+        assertThat(s.marketplace().awaitActions("evt_b0", 1, status("succeeded"))).hasSize(1);
+        assertThat(highLevel.contact("refused@example.com").getJsonArray("tags").getList()).containsExactly("buyer");
+    }
+
+    @Test
     void aServerErrorIsRetried_andAnUnprocessableRequestFailsAtOnce_andReplaySucceeds() {
         Shop s = shop("Retry Shop");
         rule(s, "global", null, "product.purchased", "add_tags", "[\"retry\"]");
