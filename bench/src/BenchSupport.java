@@ -39,18 +39,28 @@ final class BenchSupport {
                 .setServerConfig("shared_buffers", "128MB")
                 .setServerConfig("autovacuum_naptime", "10s") // as the engine's embedded PostgreSQL
                 .setServerConfig("shared_preload_libraries", System.getenv("BENCH_PG_STATS") != null ? "pg_stat_statements" : "")
+                .setServerConfig("pg_stat_statements.track_planning", System.getenv("BENCH_PG_STATS") != null ? "on" : "off")
                 .start();
     }
 
-    /** CPU seconds used so far by the engine process, every PostgreSQL process, and this JVM (sandbox + senders). */
+    /** CPU seconds used so far by the engine process, every PostgreSQL process, and this JVM with its senders (sandbox + senders). */
     record Cpu(double engine, double postgres, double bench) {
+        /** CPU of sender processes (wrk) that have ended, in nanoseconds. */
+        private static final java.util.concurrent.atomic.AtomicLong SENDERS = new java.util.concurrent.atomic.AtomicLong();
+
+        /** Counts a sender process's CPU before it ends. */
+        static void senders(Process sender) {
+            SENDERS.addAndGet(sender.info().totalCpuDuration().map(Duration::toNanos).orElse(0L));
+        }
+
         static Cpu of(Process engine) {
             double pg = ProcessHandle.allProcesses()
                     .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
                     .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
             double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime() / 1e9;
-            return new Cpu(engine.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0), pg, self);
+            return new Cpu(engine.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0), pg,
+                    self + SENDERS.get() / 1e9);
         }
 
         /** Milliseconds of CPU per item since {@code before}, per process group. */
