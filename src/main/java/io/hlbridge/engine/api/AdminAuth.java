@@ -19,6 +19,7 @@ public final class AdminAuth {
     }
 
     public void authenticate(Exchange exchange) {
+        StorableText.requireStorableParameters(exchange.getMessage());
         Principal principal = principal(exchange.getMessage().getHeader("Authorization", String.class));
         String marketplaceId = exchange.getMessage().getHeader("marketplaceId", String.class);
         if (marketplaceId != null && !principal.mayAccess(marketplaceId)) {

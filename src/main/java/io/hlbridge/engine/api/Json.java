@@ -50,7 +50,52 @@ public final class Json {
         if (node == null || !node.isObject()) {
             throw ProblemException.badRequest("the request body must be a JSON object");
         }
+        if (mayHoldUnstorableText(body)) {
+            String field = unstorableText(node, "");
+            if (field != null) {
+                throw ProblemException.invalidField(field.isEmpty() ? "(body)" : field, StorableText.REFUSED);
+            }
+        }
         return (ObjectNode) node;
+    }
+
+    /**
+     * Valid JSON can carry text PostgreSQL stores in neither text nor jsonb: a NUL character or half of
+     * a surrogate pair. Either can only come escaped (a backslash, "u" and four hex digits) or, for a
+     * surrogate, as its 0xED-led UTF-8 bytes: a body with neither is let through without walking it.
+     */
+    private static boolean mayHoldUnstorableText(byte[] body) {
+        for (int i = 0; i < body.length; i++) {
+            if ((body[i] == '\\' && i + 1 < body.length && body[i + 1] == 'u') || body[i] == (byte) 0xED) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The path of the first name or string holding unstorable text ({@code customer.first_name}, {@code items[0].product_id}), or null. */
+    private static String unstorableText(JsonNode node, String path) {
+        if (node.isTextual()) {
+            return StorableText.storable(node.textValue()) ? null : path;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = unstorableText(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        if (node.isObject()) {
+            for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) node::fields) {
+                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                String found = StorableText.storable(field.getKey()) ? unstorableText(field.getValue(), fieldPath) : fieldPath;
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /** A required string field of a request body, trimmed, 1 to {@code maxLength} characters; else a 400 naming it. */

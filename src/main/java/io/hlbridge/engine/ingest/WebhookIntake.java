@@ -5,6 +5,7 @@ import io.hlbridge.engine.EngineMetrics;
 import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
+import io.hlbridge.engine.api.StorableText;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -44,6 +45,7 @@ public final class WebhookIntake {
     /** 415 unless the body is JSON; 413 past 1 MiB. */
     public void checkEnvelope(Exchange exchange) {
         Message in = exchange.getMessage();
+        StorableText.requireStorableParameters(in);
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (!isJson(contentType)) {
             throw new ProblemException(415, "Unsupported media type",

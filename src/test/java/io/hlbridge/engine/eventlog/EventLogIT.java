@@ -92,6 +92,10 @@ class EventLogIT {
         assertThat(Json.read(m.call("GET", "/logs?cursor=bm9wZQ", null).body()).path("field").asText()).isEqualTo("cursor");
         assertThat(Json.read(m.call("GET", "/logs?status=great", null).body()).path("field").asText()).isEqualTo("status");
         assertThat(m.call("GET", "/logs/log_unknown", null).statusCode()).isEqualTo(404);
+        // a NUL character cannot be searched for (PostgreSQL text never holds one): a 400, never a 5xx
+        assertThat(Json.read(m.call("GET", "/logs?q=a%00b", null).body()).path("field").asText()).isEqualTo("q");
+        assertThat(Json.read(m.call("GET", "/logs?trigger=a%00", null).body()).path("field").asText()).isEqualTo("trigger");
+        assertThat(m.call("GET", "/logs/log%00x", null).statusCode()).isBetween(400, 404);
     }
 
     @Test

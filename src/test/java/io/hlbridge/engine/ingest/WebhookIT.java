@@ -112,6 +112,9 @@ class WebhookIT {
     void anUnknownMarketplaceIs404() {
         HttpResponse<String> r = engine.send(Webhooks.signed(engine.baseUrl(), "mkt_unknown", secret, "evt_x", Webhooks.order("a@b.co", "o", "p")));
         assertThat(r.statusCode()).isEqualTo(404);
+        HttpResponse<String> nul = engine.send(Webhooks.signed(engine.baseUrl(), "mkt%00", secret, "evt_x", Webhooks.order("a@b.co", "o", "p")));
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(Json.read(nul.body()).path("field").asText()).isEqualTo("marketplaceId");
     }
 
     @Test
@@ -138,11 +141,22 @@ class WebhookIT {
         assertThat(problem.path("detail").asText()).contains("customer.email");
 
         for (String junk : List.of("", "null", "[]", "\"str\"", "{\"type\":null}", "{\"type\":\"order.completed\",\"customer\":{\"email\":\"a@b.co\"},\"items\":\"x\"}",
-                "{\"type\":\"order.completed\",\"customer\":{\"email\":\"a@b.co\"},\"order\":{\"id\":\"o\",\"total_cents\":1e400,\"currency\":\"USD\"}}")) {
+                "{\"type\":\"order.completed\",\"customer\":{\"email\":\"a@b.co\"},\"order\":{\"id\":\"o\",\"total_cents\":1e400,\"currency\":\"USD\"}}",
+                // PostgreSQL cannot store a NUL character or a lone surrogate, escaped or not
+                "{\"type\":\"course.enrolled\",\"customer\":{\"email\":\"a@b.co\",\"first_name\":\"A\\u0000\"},\"course\":{\"id\":\"c\",\"name\":\"C\"}}",
+                "{\"type\":\"course.enrolled\",\"customer\":{\"email\":\"a@b.co\",\"first_name\":\"A\\ud800\"},\"course\":{\"id\":\"c\",\"name\":\"C\"}}")) {
             HttpResponse<String> r = deliver("evt_junk_" + junk.hashCode(), junk);
             assertThat(r.statusCode()).as(junk + " → " + r.body()).isEqualTo(400);
         }
         assertThat(storedCount("evt_m") + storedCount("evt_i")).isZero();
+
+        HttpResponse<String> nul = deliver("evt_nul", "{\"type\":\"order.completed\",\"customer\":{\"email\":\"a@b.co\"},"
+                + "\"items\":[{\"product_id\":\"p\\u0000\",\"product_name\":\"P\",\"role\":\"primary\",\"price_cents\":1,\"quantity\":1}]}");
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(Json.read(nul.body()).path("field").asText()).isEqualTo("items[0].product_id");
+        // an escaped character PostgreSQL can store is fine
+        assertThat(deliver("evt_accent", "{\"type\":\"course.enrolled\",\"customer\":{\"email\":\"a@b.co\",\"first_name\":\"Ren\\u00e9 \\ud83d\\ude00\"},"
+                + "\"course\":{\"id\":\"c\",\"name\":\"C\"}}").statusCode()).isEqualTo(202);
     }
 
     @Test
