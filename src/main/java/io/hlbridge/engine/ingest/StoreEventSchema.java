@@ -77,6 +77,7 @@ public final class StoreEventSchema {
             case "const" -> "has an unexpected value";
             case "type" -> "must be of type " + v.getSchemaNode().asText();
             case "minimum" -> "must be at least " + v.getSchemaNode().asText();
+            case "maximum" -> "must be at most " + v.getSchemaNode().asText();
             case "minLength" -> "must not be empty";
             case "maxLength" -> "must be at most " + v.getSchemaNode().asText() + " characters";
             case "minItems" -> "must have at least " + v.getSchemaNode().asText() + " item(s)";

@@ -154,6 +154,12 @@ class WebhookIT {
                 + "\"items\":[{\"product_id\":\"p\\u0000\",\"product_name\":\"P\",\"role\":\"primary\",\"price_cents\":1,\"quantity\":1}]}");
         assertThat(nul.statusCode()).isEqualTo(400);
         assertThat(Json.read(nul.body()).path("field").asText()).isEqualTo("items[0].product_id");
+        // amounts are added up as 64-bit integers: one past 2^53 - 1 could not be
+        HttpResponse<String> huge = deliver("evt_huge", "{\"type\":\"refund.created\",\"customer\":{\"email\":\"a@b.co\"},\"refund\":{\"id\":\"r\"},"
+                + "\"order\":{\"id\":\"o\"},\"items\":[{\"product_id\":\"p\",\"price_cents\":1,\"refunded_cents\":99999999999999999999}]}");
+        assertThat(huge.statusCode()).isEqualTo(400);
+        assertThat(Json.read(huge.body()).path("field").asText()).isEqualTo("items[0].refunded_cents");
+        assertThat(Json.read(huge.body()).path("detail").asText()).contains("at most 9007199254740991");
         // an escaped character PostgreSQL can store is fine
         assertThat(deliver("evt_accent", "{\"type\":\"course.enrolled\",\"customer\":{\"email\":\"a@b.co\",\"first_name\":\"Ren\\u00e9 \\ud83d\\ude00\"},"
                 + "\"course\":{\"id\":\"c\",\"name\":\"C\"}}").statusCode()).isEqualTo(202);
