@@ -44,7 +44,7 @@ public final class DeliverBench {
                     e.breakdown(t0);
                     System.out.printf("phase 1 (limit off, %d events, 1 add_tags rule): %.0f events/s end to end, p50 %.0f ms, p99 %.0f ms (acceptance -> last HighLevel call)%n",
                             events, first.perSecond, first.p50, first.p99);
-                    pgStats(pg);
+                    pgStats(pg, e);
                     long calls0 = hl.sandbox().stats().requests().values().stream().mapToLong(Long::longValue).sum();
                     long t1 = System.currentTimeMillis();
                     send(e, site, events, "again", "b");
@@ -58,7 +58,7 @@ public final class DeliverBench {
                     sendAtRate(e, site, steadyRate, steadyEvents, "steady", 10 * events);
                     Stats steady = e.awaitAndMeasure(warmUp + 2 * events + steadyEvents, t2);
                     e.breakdown(t2);
-                    pgStats(pg);
+                    pgStats(pg, e);
                     System.out.printf("phase 1b (limit off, new customers at a steady %d events/s for %d s): %.0f events/s end to end, p50 %.0f ms, p99 %.0f ms%n",
                             steadyRate, steadySeconds, steady.perSecond, steady.p50, steady.p99);
                     e.results.add(String.format("burst of %d events: %.0f events/s end to end [%s], p50 %.0f ms, p99 %.0f ms (a backlog draining)",
@@ -77,10 +77,19 @@ public final class DeliverBench {
         }
     }
 
-    /** With BENCH_PG_STATS set: the database's top statements since the last call (pg_stat_statements). */
-    static void pgStats(EmbeddedPostgres pg) throws Exception {
+    /**
+     * With BENCH_PG_STATS set: the database's top statements since the last call (pg_stat_statements),
+     * and how many updates of the busiest tables were HOT (no new index entries) so far.
+     */
+    static void pgStats(EmbeddedPostgres pg, Engine e) throws Exception {
         if (System.getenv("BENCH_PG_STATS") == null) {
             return;
+        }
+        try (Connection c = e.db(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del FROM pg_stat_user_tables WHERE n_tup_upd > 0 ORDER BY n_tup_upd DESC LIMIT 6")) {
+            while (rs.next()) {
+                System.out.printf("  pg table %-16s %8d inserted %8d updated (%d HOT) %8d deleted%n", rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            }
         }
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
