@@ -26,21 +26,6 @@ public final class InboxWorker {
     public static final int LEASE_SECONDS = 15;
     private static final Logger LOG = LoggerFactory.getLogger(InboxWorker.class);
 
-    private final DataSource dataSource;
-    private final TriggerDeriver deriver;
-    private final TriggerDispatch dispatch;
-
-    /** A leased event, with what processing it needs (read by the claim, so processing re-reads nothing). */
-    public record ClaimedEvent(long id, String marketplaceId, String webhookId, String eventType, String payload,
-                               Instant receivedAt, String marketplaceName) {
-    }
-
-    public InboxWorker(DataSource dataSource, TriggerDeriver deriver, TriggerDispatch dispatch) {
-        this.dataSource = dataSource;
-        this.deriver = deriver;
-        this.dispatch = dispatch;
-    }
-
     /**
      * The oldest pending event of each customer, up to {@code limit}, locked ({@code FOR UPDATE SKIP
      * LOCKED}) for the caller's transaction; {@code %s} is what to set on them.
@@ -61,6 +46,21 @@ public final class InboxWorker {
             RETURNING e.id, e.marketplace_id, e.webhook_id, e.event_type, e.payload::text, e.received_at, m.name""";
     private static final String CLAIM_AND_COMPLETE = CLAIM.formatted("status = 'done', processed_at = now(), lease_until = NULL");
     private static final String CLAIM_WITH_LEASE = CLAIM.formatted("lease_until = now() + make_interval(secs => ?)");
+
+    private final DataSource dataSource;
+    private final TriggerDeriver deriver;
+    private final TriggerDispatch dispatch;
+
+    /** A leased event, with what processing it needs (read by the claim, so processing re-reads nothing). */
+    public record ClaimedEvent(long id, String marketplaceId, String webhookId, String eventType, String payload,
+                               Instant receivedAt, String marketplaceName) {
+    }
+
+    public InboxWorker(DataSource dataSource, TriggerDeriver deriver, TriggerDispatch dispatch) {
+        this.dataSource = dataSource;
+        this.deriver = deriver;
+        this.dispatch = dispatch;
+    }
 
     /**
      * Claims up to {@code limit} events and processes them all in one transaction: they are marked
