@@ -62,7 +62,9 @@ public final class Sql {
                 T result = work.run(c);
                 c.commit();
                 return result;
-            } catch (SQLException | RuntimeException e) {
+            } catch (Throwable e) {
+                // any Throwable, an Error too: the finally below turns auto-commit back on, which
+                // would commit whatever the transaction had done so far
                 c.rollback();
                 throw e;
             } finally {
