@@ -74,9 +74,11 @@ public final class InboxWorker {
         try {
             return Sql.inTransaction(dataSource, c -> {
                 List<ClaimedEvent> events = Sql.list(c, CLAIM_AND_COMPLETE, InboxWorker::claimed, limit);
+                TriggerDispatch.ProductsSeen seen = new TriggerDispatch.ProductsSeen();
                 for (ClaimedEvent e : events) {
-                    deriveAndDispatch(c, e);
+                    deriveAndDispatch(c, e, seen);
                 }
+                seen.write(c); // last: the only rows events of different customers share
                 return events.size();
             });
         } catch (RuntimeException batchFailed) {
@@ -116,14 +118,16 @@ public final class InboxWorker {
             if (marked == 0) {
                 return false;
             }
-            deriveAndDispatch(c, e);
+            TriggerDispatch.ProductsSeen seen = new TriggerDispatch.ProductsSeen();
+            deriveAndDispatch(c, e, seen);
+            seen.write(c);
             return true;
         });
     }
 
-    private void deriveAndDispatch(Connection c, ClaimedEvent e) throws SQLException {
+    private void deriveAndDispatch(Connection c, ClaimedEvent e, TriggerDispatch.ProductsSeen seen) throws SQLException {
         JsonNode payload = Json.read(e.payload());
         List<DerivedTrigger> triggers = deriver.derive(c, e.marketplaceId(), e.webhookId(), payload, e.receivedAt());
-        dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers);
+        dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers, seen);
     }
 }

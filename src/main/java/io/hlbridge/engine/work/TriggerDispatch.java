@@ -40,11 +40,16 @@ public final class TriggerDispatch {
     /** Per trigger two statements: its matching rules, then its log entry, jobs and their entries at once. */
     public void dispatch(Connection c, String marketplaceId, String marketplaceName, String eventId, String eventType,
                          List<DerivedTrigger> triggers) throws SQLException {
-        Map<String, String> products = new LinkedHashMap<>();
+        ProductsSeen seen = new ProductsSeen();
+        dispatch(c, marketplaceId, marketplaceName, eventId, eventType, triggers, seen);
+        seen.write(c);
+    }
+
+    /** As above, noting the triggers' products in {@code seen} for the caller to write once. */
+    public void dispatch(Connection c, String marketplaceId, String marketplaceName, String eventId, String eventType,
+                         List<DerivedTrigger> triggers, ProductsSeen seen) throws SQLException {
         for (DerivedTrigger t : triggers) {
-            if (t.productId() != null) {
-                products.putIfAbsent(t.productId(), t.productName());
-            }
+            seen.add(marketplaceId, t.productId(), t.productName());
             LogEntry entry = LogEntry.trigger(EventLog.newId(), marketplaceId, t.fired() ? "fired" : "suppressed", eventId,
                     eventType, t.trigger(), t.productId(), t.customer().email(), t.message());
             List<ActionQueue.NewJob> jobs = new ArrayList<>();
@@ -57,25 +62,59 @@ public final class TriggerDispatch {
             }
             queue.enqueue(c, entry, jobs);
         }
-        if (products.isEmpty()) {
-            return;
+    }
+
+    /**
+     * The products seen in events (offered by name when a merchant writes a product rule), written
+     * once per transaction: a whole batch of events writes them in one statement, at its end.
+     */
+    public static final class ProductsSeen {
+        private final Map<List<String>, String> names = new LinkedHashMap<>();
+
+        void add(String marketplaceId, String productId, String productName) {
+            if (productId != null) {
+                names.merge(List.of(marketplaceId, productId), productName == null ? "" : productName,
+                        (earlier, later) -> later.isEmpty() ? earlier : later);
+            }
         }
-        // Every order of a best-seller names the same product: only a new product or a new name writes
-        // (and locks) its row, so concurrent events do not queue behind one another here. (The UPDATE
-        // sees the table as it was before the statement, so never a row the INSERT just added.)
-        List<String> ids = List.copyOf(products.keySet());
-        List<String> names = new ArrayList<>(products.values());
-        Sql.update(c, """
-                WITH seen AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS x(product_id, product_name)),
-                added AS (
-                    INSERT INTO product_seen (marketplace_id, product_id, product_name)
-                    SELECT ?, product_id, product_name FROM seen
-                    ON CONFLICT (marketplace_id, product_id) DO NOTHING)
-                UPDATE product_seen p SET product_name = s.product_name, last_seen_at = now()
-                  FROM seen s
-                 WHERE p.marketplace_id = ? AND p.product_id = s.product_id AND s.product_name IS NOT NULL
-                   AND p.product_name IS DISTINCT FROM s.product_name""",
-                Sql.texts(ids), Sql.texts(names), marketplaceId, marketplaceId);
+
+        /**
+         * Every order of a best-seller names the same product: only a new product or a new name writes
+         * (and locks) its row. Rows are locked in (marketplace, product) order, so two transactions
+         * that both add or rename products never wait on each other in a cycle. (The UPDATE sees the
+         * table as it was before the statement, so never a row the INSERT just added.)
+         */
+        public void write(Connection c) throws SQLException {
+            if (names.isEmpty()) {
+                return;
+            }
+            List<String> marketplaces = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
+            List<String> productNames = new ArrayList<>();
+            names.forEach((key, name) -> {
+                marketplaces.add(key.get(0));
+                ids.add(key.get(1));
+                productNames.add(name.isEmpty() ? null : name);
+            });
+            Sql.update(c, """
+                    WITH seen AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                                           AS x(marketplace_id, product_id, product_name)),
+                    added AS (
+                        INSERT INTO product_seen (marketplace_id, product_id, product_name)
+                        SELECT marketplace_id, product_id, product_name FROM seen ORDER BY marketplace_id, product_id
+                        ON CONFLICT (marketplace_id, product_id) DO NOTHING),
+                    renamed AS (
+                        SELECT p.marketplace_id, p.product_id, s.product_name
+                          FROM product_seen p JOIN seen s ON s.marketplace_id = p.marketplace_id AND s.product_id = p.product_id
+                         WHERE s.product_name IS NOT NULL AND p.product_name IS DISTINCT FROM s.product_name
+                         ORDER BY p.marketplace_id, p.product_id
+                           FOR UPDATE OF p)
+                    UPDATE product_seen p SET product_name = r.product_name, last_seen_at = now()
+                      FROM renamed r
+                     WHERE p.marketplace_id = r.marketplace_id AND p.product_id = r.product_id""",
+                    Sql.texts(marketplaces), Sql.texts(ids), Sql.texts(productNames));
+            names.clear();
+        }
     }
 
     static List<MatchedRule> matching(Connection c, String marketplaceId, String trigger, String productId) throws SQLException {
