@@ -50,30 +50,18 @@ public final class Json {
         if (node == null || !node.isObject()) {
             throw ProblemException.badRequest("the request body must be a JSON object");
         }
-        if (mayHoldUnstorableText(body)) {
-            String field = unstorableText(node, "");
-            if (field != null) {
-                throw ProblemException.invalidField(field.isEmpty() ? "(body)" : field, StorableText.REFUSED);
-            }
+        String unstorable = unstorableText(node, "");
+        if (unstorable != null) {
+            throw ProblemException.invalidField(unstorable.isEmpty() ? "(body)" : unstorable, StorableText.REFUSED);
         }
         return (ObjectNode) node;
     }
 
     /**
-     * Valid JSON can carry text PostgreSQL stores in neither text nor jsonb: a NUL character or half of
-     * a surrogate pair. Either can only come escaped (a backslash, "u" and four hex digits) or, for a
-     * surrogate, as its 0xED-led UTF-8 bytes: a body with neither is let through without walking it.
+     * The path of the first name or string holding text PostgreSQL cannot store ({@code
+     * customer.first_name}, {@code items[0].product_id}), or null: valid JSON can carry a NUL or half
+     * a surrogate pair as an escape, and Jackson decodes some invalid UTF-8 (overlong forms) to a NUL.
      */
-    private static boolean mayHoldUnstorableText(byte[] body) {
-        for (int i = 0; i < body.length; i++) {
-            if ((body[i] == '\\' && i + 1 < body.length && body[i + 1] == 'u') || body[i] == (byte) 0xED) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The path of the first name or string holding unstorable text ({@code customer.first_name}, {@code items[0].product_id}), or null. */
     private static String unstorableText(JsonNode node, String path) {
         if (node.isTextual()) {
             return StorableText.storable(node.textValue()) ? null : path;
@@ -88,7 +76,7 @@ public final class Json {
         }
         if (node.isObject()) {
             for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) node::fields) {
-                String fieldPath = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                String fieldPath = path.isEmpty() ? StorableText.clean(field.getKey()) : path + "." + StorableText.clean(field.getKey());
                 String found = StorableText.storable(field.getKey()) ? unstorableText(field.getValue(), fieldPath) : fieldPath;
                 if (found != null) {
                     return found;

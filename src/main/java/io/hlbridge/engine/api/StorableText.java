@@ -30,12 +30,46 @@ public final class StorableText {
         return true;
     }
 
-    /** The request's parameters (the message headers platform-http made of its path and query) must be storable. */
-    public static void requireStorableParameters(Message in) {
-        for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
-            if (header.getValue() instanceof String value && !header.getKey().startsWith("Camel") && !storable(value)) {
-                throw ProblemException.invalidField(header.getKey(), REFUSED);
+    /** {@code s} with each character PostgreSQL cannot store replaced by U+FFFD; null stays null. */
+    public static String clean(String s) {
+        if (s == null || storable(s)) {
+            return s;
+        }
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                out.append(c).append(s.charAt(++i));
+            } else {
+                out.append(c == 0 || Character.isSurrogate(c) ? '\uFFFD' : c);
             }
         }
+        return out.toString();
+    }
+
+    /**
+     * The request's parameters (the message headers platform-http made of its path and query; a
+     * repeated query parameter is a list) must be storable.
+     */
+    public static void requireStorableParameters(Message in) {
+        for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
+            if (!header.getKey().startsWith("Camel") && !storableValue(header.getValue())) {
+                throw ProblemException.invalidField(clean(header.getKey()), REFUSED);
+            }
+        }
+    }
+
+    private static boolean storableValue(Object value) {
+        if (value instanceof String s) {
+            return storable(s);
+        }
+        if (value instanceof Iterable<?> values) {
+            for (Object v : values) {
+                if (!storableValue(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 }

@@ -3,6 +3,7 @@ package io.hlbridge.engine.eventlog;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
+import io.hlbridge.engine.api.StorableText;
 import io.hlbridge.engine.ingest.Inbox;
 import io.hlbridge.engine.ingest.WebhookIntake;
 import java.util.Locale;
@@ -40,10 +41,11 @@ public final class EventReceipts {
         m.setHeader("id", EventLog.newId());
         m.setHeader("marketplaceId", exchange.getProperty(WebhookIntake.AUTHENTICATED_MARKETPLACE, String.class));
         m.setHeader("status", status);
-        m.setHeader("eventId", exchange.getProperty(WebhookIntake.WEBHOOK_ID, String.class));
-        m.setHeader("eventType", text(event, "type"));
-        m.setHeader("email", event == null ? null : text(event.path("customer"), "email"));
-        m.setHeader("message", message);
+        // a rejected event may carry what PostgreSQL cannot store (the reason it was rejected)
+        m.setHeader("eventId", StorableText.clean(exchange.getProperty(WebhookIntake.WEBHOOK_ID, String.class)));
+        m.setHeader("eventType", StorableText.clean(text(event, "type")));
+        m.setHeader("email", event == null ? null : StorableText.clean(text(event.path("customer"), "email")));
+        m.setHeader("message", StorableText.clean(message));
         m.setBody(INSERT);
     }
 

@@ -49,12 +49,16 @@ class EventLogIT {
                 "{\"type\":\"course.enrolled\",\"customer\":{\"email\":\"rec@example.com\"}}"));
         String wrong = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
         engine.send(Webhooks.signed(engine.baseUrl(), m.id(), wrong, "evt_forged", Webhooks.order("x@example.com", "o", "p")));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> m.logs("kind=event").path("items").size() >= 3);
+        // rejected for a NUL in a name: logged all the same, the name cleaned
+        engine.send(Webhooks.signed(engine.baseUrl(), m.id(), m.secret(), "evt_nul",
+                "{\"type\":\"course.enrolled\",\"customer\":{\"email\":\"rec@example.com\",\"na\\u0000me\":\"x\"},\"course\":{\"id\":\"c\",\"name\":\"C\"}}"));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> m.logs("kind=event").path("items").size() >= 4);
         JsonNode events = m.logs("kind=event").path("items");
         Set<String> seen = new HashSet<>();
         events.forEach(e -> seen.add(e.path("event_id").asText() + ":" + e.path("status").asText()));
-        assertThat(seen).contains("evt_a:accepted", "evt_a:duplicate", "evt_bad:rejected").doesNotContain("evt_forged:rejected");
-        JsonNode rejected = m.logs("kind=event&status=rejected").path("items").get(0);
+        assertThat(seen).contains("evt_a:accepted", "evt_a:duplicate", "evt_bad:rejected", "evt_nul:rejected").doesNotContain("evt_forged:rejected");
+        assertThat(m.logs("kind=event&q=evt_nul").path("items").get(0).path("message").asText()).contains("customer.na\uFFFDme");
+        JsonNode rejected = m.logs("kind=event&status=rejected&q=evt_bad").path("items").get(0);
         assertThat(rejected.path("message").asText()).contains("course");
         assertThat(rejected.path("email").asText()).isEqualTo("rec@example.com");
     }
@@ -95,6 +99,7 @@ class EventLogIT {
         // a NUL character cannot be searched for (PostgreSQL text never holds one): a 400, never a 5xx
         assertThat(Json.read(m.call("GET", "/logs?q=a%00b", null).body()).path("field").asText()).isEqualTo("q");
         assertThat(Json.read(m.call("GET", "/logs?trigger=a%00", null).body()).path("field").asText()).isEqualTo("trigger");
+        assertThat(Json.read(m.call("GET", "/logs?product_id=a&product_id=%00", null).body()).path("field").asText()).isEqualTo("product_id");
         assertThat(m.call("GET", "/logs/log%00x", null).statusCode()).isBetween(400, 404);
     }
 
