@@ -1,6 +1,9 @@
 package io.hlbridge.engine.triggers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.db.Sql;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,13 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import io.hlbridge.engine.db.Sql;
-import java.sql.Connection;
-import java.sql.SQLException;
 
 /**
  * The derivation state in PostgreSQL (V3), read and written through the caller's connection, inside
- * the transaction that marks the inbox event processed. One statement per call, items batched with
+ * the transaction that marks the inbox event processed (its batch's). One statement per call, items batched with
  * unnest, so an event costs a handful of indexed statements whatever its number of items. Plain
  * JDBC ({@link Sql}): these run for every event.
  */

@@ -8,14 +8,11 @@ import io.hlbridge.engine.eventlog.HighLevelCall;
 import io.hlbridge.engine.eventlog.LogEntry;
 import io.hlbridge.engine.highlevel.ContactRefs;
 import io.hlbridge.engine.triggers.Customer;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
@@ -199,25 +196,20 @@ public final class ActionQueue {
     }
 
     static ActionJob map(ResultSet rs) throws SQLException {
-        Array tags = rs.getArray("tags");
         JsonNode c = Json.read(rs.getString("customer"));
         Customer customer = new Customer(t(c, "email"), t(c, "firstName"), t(c, "lastName"), t(c, "phone"),
                 t(c, "address1"), t(c, "city"), t(c, "state"), t(c, "postalCode"), t(c, "country"));
         return new ActionJob(rs.getLong("id"), rs.getString("log_id"), rs.getString("marketplace_id"),
                 rs.getString("integration_id"), rs.getString("rule_id"), rs.getString("action"),
-                tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()), rs.getString("trigger"),
+                Sql.strings(rs, "tags"), rs.getString("trigger"),
                 rs.getString("event_id"), rs.getString("product_id"), customer, rs.getString("source"),
-                rs.getInt("attempts"), instant(rs.getTimestamp("first_attempt_at")), instant(rs.getTimestamp("paced_slot_at")),
+                rs.getInt("attempts"), Sql.instant(rs, "first_attempt_at"), Sql.instant(rs, "paced_slot_at"),
                 rs.getString("location_id"), rs.getString("integration_status"), rs.getString("access_token_enc"),
-                instant(rs.getTimestamp("token_expires_at")), rs.getString("contact_id"));
+                Sql.instant(rs, "token_expires_at"), rs.getString("contact_id"));
     }
 
     private static String t(JsonNode n, String f) {
         JsonNode v = n.path(f);
         return v.isNull() || v.isMissingNode() ? null : v.asText();
-    }
-
-    private static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toInstant();
     }
 }
