@@ -70,6 +70,32 @@ final class BenchSupport {
         }
     }
 
+    /**
+     * CPU seconds the process's JIT compiler threads (HotSpot's "C1/C2 CompilerThread…") have used so
+     * far, from /proc (Linux); -1 where that cannot be read.
+     */
+    static double jitCpuSeconds(Process process) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            long ticks = 0;
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) { // the thread ended meanwhile
+                    continue;
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                }
+            }
+            return ticks / 100.0; // USER_HZ
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Single-row INSERT + COMMIT in a loop on one connection: the database's own durable write rate. */
     static double singleInsertRate(EmbeddedPostgres pg, Duration duration) throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection()) {
