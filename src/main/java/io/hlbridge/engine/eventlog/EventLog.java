@@ -23,17 +23,6 @@ public final class EventLog {
                 .bind("id", logId).bind("status", status).bind("message", message).execute();
     }
 
-    /**
-     * The tail of a statement that ends an action's attempt: sets its entry's status and reason
-     * (both unchanged when the status parameter is null) and appends the calls it made. Parameters:
-     * status, status, message, calls (JSON), entry id.
-     */
-    public static final String FINISH_ATTEMPT = """
-            UPDATE event_log SET status = COALESCE(CAST(? AS text), status),
-                                 message = CASE WHEN CAST(? AS text) IS NULL THEN message ELSE CAST(? AS text) END,
-                                 calls = calls || CAST(? AS jsonb), updated_at = now()
-             WHERE id = ?""";
-
     /** The calls of an attempt as the log stores them. */
     public static String callsJson(List<HighLevelCall> calls) {
         ArrayNode array = Json.MAPPER.createArrayNode();

@@ -2,6 +2,7 @@ package io.hlbridge.engine.work;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.db.GroupCommit;
 import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.HighLevelCall;
@@ -29,17 +30,8 @@ public final class ActionQueue {
     private final DataSource dataSource;
     private final EventLog log;
 
-    /**
-     * The middle of a statement that ends an attempt: remembers the contact id it learned (none when
-     * null). Parameters: integration id, email key, contact id, contact id.
-     */
-    private static final String REMEMBER_CONTACT = """
-
-                contact AS (
-                    INSERT INTO contact_ref (integration_id, email, contact_id)
-                    SELECT ?, ?, CAST(? AS text) WHERE CAST(? AS text) IS NOT NULL
-                    ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now())
-                """;
+    /** Attempts end on many workers at once: their outcomes are written together, a statement per group. */
+    private final GroupCommit<Outcome> outcomes = new GroupCommit<>(64, this::write);
 
     public ActionQueue(DataSource dataSource, EventLog log) {
         this.dataSource = dataSource;
@@ -147,32 +139,78 @@ public final class ActionQueue {
     }
 
     /**
+     * How an attempt ended: the job's new status (null: unchanged, the job waits for its pacing slot),
+     * due time, slot, log message, the calls it made and the contact id it learned (null: none).
+     */
+    private record Outcome(ActionJob job, String status, Instant dueAt, Instant pacedSlotAt, String message,
+                           String callsJson, boolean countsAsAttempt, String learnedContactId) {
+    }
+
+    /**
      * The job's attempt ended: new status, due time and log line, plus the calls it made and the
-     * contact id it learned (null: none), in one statement.
+     * contact id it learned (null: none), committed when this returns.
      */
     public void finish(ActionJob job, String status, Instant dueAt, String message, List<HighLevelCall> calls,
                        boolean countsAsAttempt, String learnedContactId) {
-        Sql.autoCommit(dataSource, c -> Sql.update(c, """
-                WITH job AS (
-                    UPDATE action_job
-                       SET status = ?, due_at = COALESCE(CAST(? AS timestamptz), due_at), lease_until = NULL, paced_slot_at = NULL,
-                           attempts = attempts + CAST(? AS int),
-                           first_attempt_at = CASE WHEN CAST(? AS int) = 1 THEN COALESCE(first_attempt_at, now()) ELSE first_attempt_at END,
-                           updated_at = now()
-                     WHERE id = ?),""" + REMEMBER_CONTACT + EventLog.FINISH_ATTEMPT,
-                status, dueAt, countsAsAttempt ? 1 : 0, countsAsAttempt ? 1 : 0, job.id(),
-                job.integrationId(), ContactRefs.key(job), learnedContactId, learnedContactId,
-                status, status, message, EventLog.callsJson(calls), job.logId()));
+        outcomes.write(new Outcome(job, status, dueAt, null, message, EventLog.callsJson(calls), countsAsAttempt, learnedContactId));
     }
 
     /** The pacer gave this job a later slot: wait for it without counting an attempt. */
     public void deferToSlot(ActionJob job, Instant slot, List<HighLevelCall> calls, String learnedContactId) {
+        outcomes.write(new Outcome(job, null, slot, slot, null, EventLog.callsJson(calls), false, learnedContactId));
+    }
+
+    /**
+     * Ends the attempts of {@code ended} in one statement: each job's row, the contact ids learned
+     * (locked in key order, so two replicas' groups cannot deadlock on them) and each log line.
+     */
+    private void write(List<Outcome> ended) {
+        List<String> ids = new ArrayList<>(), statuses = new ArrayList<>(), dues = new ArrayList<>(), slots = new ArrayList<>(),
+                attempts = new ArrayList<>(), integrations = new ArrayList<>(), emails = new ArrayList<>(),
+                contacts = new ArrayList<>(), messages = new ArrayList<>(), calls = new ArrayList<>(), logIds = new ArrayList<>();
+        for (Outcome o : ended) {
+            ids.add(Long.toString(o.job().id()));
+            statuses.add(o.status());
+            dues.add(o.dueAt() == null ? null : o.dueAt().toString());
+            slots.add(o.pacedSlotAt() == null ? null : o.pacedSlotAt().toString());
+            attempts.add(o.countsAsAttempt() ? "1" : "0");
+            integrations.add(o.job().integrationId());
+            emails.add(ContactRefs.key(o.job()));
+            contacts.add(o.learnedContactId());
+            messages.add(o.message());
+            calls.add(o.callsJson());
+            logIds.add(o.job().logId());
+        }
         Sql.autoCommit(dataSource, c -> Sql.update(c, """
-                WITH job AS (
-                    UPDATE action_job SET due_at = ?, paced_slot_at = ?, lease_until = NULL, updated_at = now()
-                     WHERE id = ?),""" + REMEMBER_CONTACT + EventLog.FINISH_ATTEMPT,
-                slot, slot, job.id(), job.integrationId(), ContactRefs.key(job), learnedContactId, learnedContactId,
-                null, null, null, EventLog.callsJson(calls), job.logId()));
+                WITH input AS (
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                             WITH ORDINALITY AS x(id, status, due_at, paced_slot_at, attempt, integration_id, email, contact_id,
+                                                  message, calls, log_id, n)),
+                job AS (
+                    UPDATE action_job j
+                       SET status = COALESCE(i.status, j.status), due_at = COALESCE(CAST(i.due_at AS timestamptz), j.due_at),
+                           lease_until = NULL, paced_slot_at = CAST(i.paced_slot_at AS timestamptz),
+                           attempts = j.attempts + CAST(i.attempt AS int),
+                           first_attempt_at = CASE WHEN i.attempt = '1' THEN COALESCE(j.first_attempt_at, now()) ELSE j.first_attempt_at END,
+                           updated_at = now()
+                      FROM input i
+                     WHERE j.id = CAST(i.id AS bigint)),
+                contact AS (
+                    INSERT INTO contact_ref (integration_id, email, contact_id)
+                    SELECT DISTINCT ON (integration_id, email) integration_id, email, contact_id
+                      FROM input WHERE contact_id IS NOT NULL
+                     ORDER BY integration_id, email, n DESC
+                    ON CONFLICT (integration_id, email) DO UPDATE SET contact_id = EXCLUDED.contact_id, updated_at = now())
+                UPDATE event_log l
+                   SET status = COALESCE(i.status, l.status),
+                       message = CASE WHEN i.status IS NULL THEN l.message ELSE i.message END,
+                       calls = l.calls || CAST(i.calls AS jsonb), updated_at = now()
+                  FROM input i
+                 WHERE l.id = i.log_id""",
+                Sql.texts(ids), Sql.texts(statuses), Sql.texts(dues), Sql.texts(slots), Sql.texts(attempts), Sql.texts(integrations),
+                Sql.texts(emails), Sql.texts(contacts), Sql.texts(messages), Sql.texts(calls), Sql.texts(logIds)));
     }
 
     /** An integration became connected: its waiting actions run now. */
