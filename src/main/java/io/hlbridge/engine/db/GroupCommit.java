@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Writes what concurrent threads hand it in shared statements (group commit): a thread that finds
@@ -17,21 +17,25 @@ import java.util.function.Consumer;
  * <p>When a shared statement fails, its items are written again one by one, so an item that cannot
  * be written fails alone.
  */
-public final class GroupCommit<T> {
+public final class GroupCommit<T, R> {
     private final ReentrantLock writer = new ReentrantLock();
-    private final ConcurrentLinkedQueue<Pending<T>> waiting = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending<T, R>> waiting = new ConcurrentLinkedQueue<>();
     private final int maxItems;
-    private final Consumer<List<T>> write;
+    private final Function<List<T>, List<R>> write;
 
-    /** {@code write} writes and commits all the items it is given, or throws. */
-    public GroupCommit(int maxItems, Consumer<List<T>> write) {
+    /**
+     * {@code write} writes and commits all the items it is given and returns each one's result, in
+     * their order (or null: no results), or throws.
+     */
+    public GroupCommit(int maxItems, Function<List<T>, List<R>> write) {
         this.maxItems = maxItems;
         this.write = write;
     }
 
-    private static final class Pending<T> {
+    private static final class Pending<T, R> {
         final T item;
         boolean done;
+        R result;
         RuntimeException failure;
 
         Pending(T item) {
@@ -39,15 +43,15 @@ public final class GroupCommit<T> {
         }
     }
 
-    /** Writes {@code item}, alone or with others, and returns once it is committed. */
-    public void write(T item) {
-        Pending<T> mine = new Pending<>(item);
+    /** Writes {@code item}, alone or with others, and returns its result once it is committed. */
+    public R write(T item) {
+        Pending<T, R> mine = new Pending<>(item);
         waiting.add(mine);
         writer.lock();
         try {
             while (!mine.done) {
-                List<Pending<T>> batch = new ArrayList<>();
-                for (Pending<T> p; batch.size() < maxItems && (p = waiting.poll()) != null; ) {
+                List<Pending<T, R>> batch = new ArrayList<>();
+                for (Pending<T, R> p; batch.size() < maxItems && (p = waiting.poll()) != null; ) {
                     batch.add(p);
                 }
                 writeBatch(batch);
@@ -58,19 +62,22 @@ public final class GroupCommit<T> {
         if (mine.failure != null) {
             throw mine.failure;
         }
+        return mine.result;
     }
 
-    private void writeBatch(List<Pending<T>> batch) {
+    private void writeBatch(List<Pending<T, R>> batch) {
+        List<R> results;
         try {
-            write.accept(batch.stream().map(p -> p.item).toList());
+            results = write.apply(batch.stream().map(p -> p.item).toList());
         } catch (RuntimeException | Error shared) {
             if (batch.size() == 1) {
                 fail(batch.get(0), shared);
                 return;
             }
-            for (Pending<T> p : batch) {
+            for (Pending<T, R> p : batch) {
                 try {
-                    write.accept(List.of(p.item));
+                    List<R> alone = write.apply(List.of(p.item));
+                    p.result = alone == null ? null : alone.get(0);
                 } catch (RuntimeException | Error alone) {
                     fail(p, alone);
                     continue;
@@ -79,10 +86,13 @@ public final class GroupCommit<T> {
             }
             return;
         }
-        batch.forEach(p -> p.done = true);
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result = results == null ? null : results.get(i);
+            batch.get(i).done = true;
+        }
     }
 
-    private static <T> void fail(Pending<T> p, Throwable t) {
+    private static <T, R> void fail(Pending<T, R> p, Throwable t) {
         p.failure = t instanceof RuntimeException r ? r : new IllegalStateException(t.getMessage(), t);
         p.done = true;
     }

@@ -31,7 +31,7 @@ public final class ActionQueue {
     private final EventLog log;
 
     /** Attempts end on many workers at once: their outcomes are written together, a statement per group. */
-    private final GroupCommit<Outcome> outcomes = new GroupCommit<>(64, this::write);
+    private final GroupCommit<Outcome, Void> outcomes = new GroupCommit<>(64, this::write);
 
     public ActionQueue(DataSource dataSource, EventLog log) {
         this.dataSource = dataSource;
@@ -164,7 +164,7 @@ public final class ActionQueue {
      * Ends the attempts of {@code ended} in one statement: each job's row, the contact ids learned
      * (locked in key order, so two replicas' groups cannot deadlock on them) and each log line.
      */
-    private void write(List<Outcome> ended) {
+    private List<Void> write(List<Outcome> ended) {
         List<String> ids = new ArrayList<>(), statuses = new ArrayList<>(), dues = new ArrayList<>(), slots = new ArrayList<>(),
                 attempts = new ArrayList<>(), integrations = new ArrayList<>(), emails = new ArrayList<>(),
                 contacts = new ArrayList<>(), messages = new ArrayList<>(), calls = new ArrayList<>(), logIds = new ArrayList<>();
@@ -211,6 +211,7 @@ public final class ActionQueue {
                  WHERE l.id = i.log_id""",
                 Sql.texts(ids), Sql.texts(statuses), Sql.texts(dues), Sql.texts(slots), Sql.texts(attempts), Sql.texts(integrations),
                 Sql.texts(emails), Sql.texts(contacts), Sql.texts(messages), Sql.texts(calls), Sql.texts(logIds)));
+        return null;
     }
 
     /** An integration became connected: its waiting actions run now. */

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -20,19 +22,21 @@ class GroupCommitTest {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<List<String>> statements = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String> commit = new GroupCommit<>(64, items -> {
+        GroupCommit<String, String> commit = new GroupCommit<>(64, items -> {
             statements.add(items);
             if (items.contains("first")) {
                 writing.countDown();
                 await(release);
             }
+            return items.stream().map(i -> i + " written").toList();
         });
         Thread first = start(() -> commit.write("first"));
         await(writing);
+        Map<String, String> results = new ConcurrentHashMap<>();
         List<Thread> others = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             String item = "item" + i;
-            others.add(start(() -> commit.write(item)));
+            others.add(start(() -> results.put(item, commit.write(item))));
         }
         waitUntilBlocked(others);
         release.countDown();
@@ -44,6 +48,8 @@ class GroupCommitTest {
         assertEquals(List.of("first"), statements.get(0));
         assertEquals(2, statements.size(), "the five waiting items share one statement: " + statements);
         assertEquals(Set.of("item0", "item1", "item2", "item3", "item4"), Set.copyOf(statements.get(1)));
+        assertEquals(Map.of("item0", "item0 written", "item1", "item1 written", "item2", "item2 written",
+                "item3", "item3 written", "item4", "item4 written"), results, "each writer gets its own item's result");
     }
 
     /** A shared statement that fails is written again item by item: only the item that cannot be written fails. */
@@ -52,7 +58,7 @@ class GroupCommitTest {
         CountDownLatch writing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         List<String> committed = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String> commit = new GroupCommit<>(64, items -> {
+        GroupCommit<String, String> commit = new GroupCommit<>(64, items -> {
             if (items.contains("first")) {
                 writing.countDown();
                 await(release);
@@ -61,6 +67,7 @@ class GroupCommitTest {
                 throw new IllegalStateException("refused: bad");
             }
             committed.addAll(items);
+            return null;
         });
         Thread first = start(() -> commit.write("first"));
         await(writing);
