@@ -35,7 +35,9 @@ public final class IngestBench {
                 String marketplace = m.path("id").asText();
                 String secret = m.path("webhook_secret").asText();
 
-                Result max = wrk(base, marketplace, secret, senders, 5, 10_000, "warm-up");
+                // warm-up (not measured): 30 s, so that the JIT has compiled the hot paths (after 5 s it was
+                // still compiling them, see bench/deliver's warm-up)
+                Result max = wrk(base, marketplace, secret, senders, WARM_UP_SECONDS, 60_000, "warm-up");
                 BenchSupport.awaitDrained(pg, http);
                 max = wrk(base, marketplace, secret, senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1");
                 // the engine goes on to process what it accepted; the steady phase starts once that is done
@@ -90,7 +92,7 @@ public final class IngestBench {
             JsonNode m = new ObjectMapper().readTree(BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/marketplaces"))
                     .header("Authorization", "Bearer " + BenchSupport.OPERATOR).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench without log\"}")).build(), HttpResponse.BodyHandlers.ofString()).body());
-            wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, 5, 10_000, "warm-up (no log)");
+            wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, WARM_UP_SECONDS, 60_000, "warm-up (no log)");
             BenchSupport.awaitDrained(pg, http);
             return wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1 (no log)");
         } finally {
@@ -98,6 +100,9 @@ public final class IngestBench {
             engine.waitFor(20, TimeUnit.SECONDS);
         }
     }
+
+    /** How long each engine is warmed up before it is measured. */
+    static final int WARM_UP_SECONDS = 30;
 
     record Result(double perSecond, double p50, double p95, double p99, long errors) {
     }
