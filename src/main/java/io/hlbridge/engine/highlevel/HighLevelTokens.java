@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Access tokens for HighLevel calls, and the one place that spends refresh tokens (spec §6).
  *
  * <p>HighLevel's refresh tokens are single-use and a lost chain cannot be recovered, so every refresh
- * runs in one database transaction: lock the integration's row ({@code SELECT … FOR UPDATE}), re-read
+ * runs in one database transaction: lock the integration's row ({@code SELECT … FOR NO KEY UPDATE}), re-read
  * the tokens under that lock, decide whether a refresh is still needed (another replica may have done
  * it while this one waited), call the token endpoint, save the new pair, commit. The row lock is what
  * serializes replicas; the re-read is what keeps a waiter from spending a refresh token that was
@@ -120,7 +120,7 @@ public final class HighLevelTokens {
     /**
      * One run of the refresh timer: refreshes connected integrations whose token expires within
      * {@link #TIMER_HORIZON}, one locked row at a time, skipping rows other replicas hold
-     * ({@code FOR UPDATE SKIP LOCKED}), so replicas share the work.
+     * ({@code FOR NO KEY UPDATE SKIP LOCKED}), so replicas share the work.
      *
      * @return how many were refreshed
      */

@@ -154,10 +154,12 @@ public final class IntegrationStore {
 
     /**
      * Locks the integration's row until the transaction ends and reads its tokens: whatever another
-     * replica committed before the lock was granted is what this returns.
+     * replica committed before the lock was granted is what this returns. NO KEY UPDATE: refreshes
+     * (and deletion) still wait for each other, but rows that merely reference the integration
+     * (contact ids learned, actions queued) are not held up for the length of a call to HighLevel.
      */
     public Optional<StoredTokens> lockTokens(Handle h, String id) {
-        return h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM integration WHERE id = :id FOR UPDATE")
+        return h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM integration WHERE id = :id FOR NO KEY UPDATE")
                 .bind("id", id).map((rs, ctx) -> tokens(rs)).findOne();
     }
 
@@ -168,7 +170,7 @@ public final class IntegrationStore {
     public Optional<StoredTokens> claimExpiring(Handle h, Instant before, Collection<String> skip) {
         return h.createQuery("SELECT " + TOKEN_COLUMNS + " FROM integration "
                         + "WHERE status = 'connected' AND refresh_token_enc IS NOT NULL AND token_expires_at < :before "
-                        + "AND NOT (id = ANY(:skip)) ORDER BY token_expires_at LIMIT 1 FOR UPDATE SKIP LOCKED")
+                        + "AND NOT (id = ANY(:skip)) ORDER BY token_expires_at LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED")
                 .bind("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
                 .bindArray("skip", String.class, skip)
                 .map((rs, ctx) -> tokens(rs)).findOne();
