@@ -1,10 +1,13 @@
 package io.hlbridge.engine.db;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes what concurrent threads hand it in shared statements (group commit): a thread that finds
@@ -12,12 +15,16 @@ import java.util.function.Function;
  * into one statement. Each caller returns only once its own item is committed, or throws what
  * writing it threw, so this holds nothing a crash could lose and nothing another replica could
  * contradict: the rows stay the only state. One thread at a time writes its item alone, as it
- * would without this.
+ * would without this. Callers must not hold a transaction or row locks of their own while they wait.
  *
- * <p>When a shared statement fails, its items are written again one by one, so an item that cannot
- * be written fails alone.
+ * <p>When the database refuses a shared statement (a constraint, a deadlock: it was rolled back),
+ * its items are written again one by one, so an item that cannot be written fails alone. When the
+ * database could not be reached, or the fate of the commit is unknown, every item of the group fails
+ * with that error: retrying then would only wait longer, or apply an outcome twice.
  */
 public final class GroupCommit<T, R> {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+
     private final ReentrantLock writer = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending<T, R>> waiting = new ConcurrentLinkedQueue<>();
     private final int maxItems;
@@ -28,6 +35,9 @@ public final class GroupCommit<T, R> {
      * their order (or null: no results), or throws.
      */
     public GroupCommit(int maxItems, Function<List<T>, List<R>> write) {
+        if (maxItems < 1) {
+            throw new IllegalArgumentException("maxItems must be at least 1");
+        }
         this.maxItems = maxItems;
         this.write = write;
     }
@@ -36,7 +46,7 @@ public final class GroupCommit<T, R> {
         final T item;
         boolean done;
         R result;
-        RuntimeException failure;
+        Throwable failure;
 
         Pending(T item) {
             this.item = item;
@@ -54,37 +64,52 @@ public final class GroupCommit<T, R> {
                 for (Pending<T, R> p; batch.size() < maxItems && (p = waiting.poll()) != null; ) {
                     batch.add(p);
                 }
+                if (batch.isEmpty()) { // cannot happen: every item taken is settled below
+                    throw new IllegalStateException("an item was taken from the queue but never settled");
+                }
                 writeBatch(batch);
             }
         } finally {
             writer.unlock();
         }
-        if (mine.failure != null) {
-            throw mine.failure;
+        if (mine.failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (mine.failure instanceof Error e) {
+            throw e;
         }
         return mine.result;
     }
 
+    /** Settles every item of {@code batch}: done with its result, or failed. */
     private void writeBatch(List<Pending<T, R>> batch) {
-        List<R> results;
         try {
-            results = write.apply(batch.stream().map(p -> p.item).toList());
+            settle(batch, write.apply(batch.stream().map(p -> p.item).toList()));
         } catch (RuntimeException | Error shared) {
-            if (batch.size() == 1) {
-                fail(batch.get(0), shared);
+            if (batch.size() == 1 || !refusedByDatabase(shared)) {
+                batch.forEach(p -> fail(p, shared));
                 return;
             }
+            LOG.warn("a group of {} writes was refused ({}); writing them one by one", batch.size(), shared.getMessage());
             for (Pending<T, R> p : batch) {
                 try {
-                    List<R> alone = write.apply(List.of(p.item));
-                    p.result = alone == null ? null : alone.get(0);
+                    settle(List.of(p), write.apply(List.of(p.item)));
                 } catch (RuntimeException | Error alone) {
                     fail(p, alone);
-                    continue;
                 }
-                p.done = true;
             }
-            return;
+        } finally {
+            batch.forEach(p -> {
+                if (!p.done) {
+                    fail(p, new IllegalStateException("the write of a group ended without settling this item"));
+                }
+            });
+        }
+    }
+
+    private void settle(List<Pending<T, R>> batch, List<R> results) {
+        if (results != null && results.size() != batch.size()) {
+            throw new IllegalStateException(results.size() + " results for " + batch.size() + " items");
         }
         for (int i = 0; i < batch.size(); i++) {
             batch.get(i).result = results == null ? null : results.get(i);
@@ -93,7 +118,22 @@ public final class GroupCommit<T, R> {
     }
 
     private static <T, R> void fail(Pending<T, R> p, Throwable t) {
-        p.failure = t instanceof RuntimeException r ? r : new IllegalStateException(t.getMessage(), t);
+        p.failure = t;
         p.done = true;
+    }
+
+    /**
+     * True when the database answered with an error, so the statement was rolled back and writing its
+     * items again is safe; false when it could not be reached or the connection broke (SQLState class
+     * 08, or none), when the commit may or may not have happened.
+     */
+    static boolean refusedByDatabase(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                return state != null && !state.startsWith("08");
+            }
+        }
+        return false;
     }
 }

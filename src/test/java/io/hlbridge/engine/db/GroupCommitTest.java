@@ -1,112 +1,143 @@
 package io.hlbridge.engine.db;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(60)
 class GroupCommitTest {
 
-    /** Items written while the writer is busy go out together in the next statement, each once. */
+    /** Items written while the writer is busy go out together in the next statement, each once, each with its result. */
     @Test
     void itemsLeftWhileTheWriterIsBusyShareTheNextStatement() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         List<List<String>> statements = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, String> commit = new GroupCommit<>(64, items -> {
+        Crowd crowd = new Crowd(items -> {
             statements.add(items);
-            if (items.contains("first")) {
-                writing.countDown();
-                await(release);
-            }
             return items.stream().map(i -> i + " written").toList();
         });
-        Thread first = start(() -> commit.write("first"));
-        await(writing);
-        Map<String, String> results = new ConcurrentHashMap<>();
-        List<Thread> others = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            String item = "item" + i;
-            others.add(start(() -> results.put(item, commit.write(item))));
-        }
-        waitUntilBlocked(others);
-        release.countDown();
-        first.join();
-        for (Thread t : others) {
-            t.join();
-        }
+        Map<String, Object> outcomes = crowd.writeWhileBusy(List.of("item0", "item1", "item2", "item3", "item4"));
 
         assertEquals(List.of("first"), statements.get(0));
         assertEquals(2, statements.size(), "the five waiting items share one statement: " + statements);
-        assertEquals(Set.of("item0", "item1", "item2", "item3", "item4"), Set.copyOf(statements.get(1)));
+        assertEquals(5, statements.get(1).size(), "each item once: " + statements.get(1));
         assertEquals(Map.of("item0", "item0 written", "item1", "item1 written", "item2", "item2 written",
-                "item3", "item3 written", "item4", "item4 written"), results, "each writer gets its own item's result");
+                "item3", "item3 written", "item4", "item4 written"), outcomes, "each writer gets its own item's result");
     }
 
-    /** A shared statement that fails is written again item by item: only the item that cannot be written fails. */
+    /** A shared statement the database refuses is written again item by item: only the item that cannot be written fails. */
     @Test
-    void anItemThatCannotBeWrittenFailsAloneAndOnlyForItsWriter() throws Exception {
-        CountDownLatch writing = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
+    void anItemTheDatabaseRefusesFailsAloneAndOnlyForItsWriter() throws Exception {
         List<String> committed = Collections.synchronizedList(new ArrayList<>());
-        GroupCommit<String, String> commit = new GroupCommit<>(64, items -> {
-            if (items.contains("first")) {
-                writing.countDown();
-                await(release);
-            }
+        Crowd crowd = new Crowd(items -> {
             if (items.contains("bad")) {
-                throw new IllegalStateException("refused: bad");
+                throw new IllegalStateException("refused", new SQLException("duplicate key", "23505"));
             }
             committed.addAll(items);
             return null;
         });
-        Thread first = start(() -> commit.write("first"));
-        await(writing);
-        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-        List<Thread> others = new ArrayList<>();
-        for (String item : List.of("good1", "bad", "good2")) {
-            others.add(start(() -> {
-                try {
-                    commit.write(item);
-                } catch (IllegalStateException e) {
-                    failures.add(e);
-                }
-            }));
+        Map<String, Object> outcomes = crowd.writeWhileBusy(List.of("good1", "bad", "good2"));
+
+        assertEquals(List.of("first", "good1", "good2"), committed.stream().sorted().toList());
+        assertTrue(outcomes.get("bad") instanceof IllegalStateException, "the bad item's writer gets the error: " + outcomes);
+        assertNull(outcomes.get("good1"));
+        assertNull(outcomes.get("good2"));
+        assertThrows(IllegalStateException.class, () -> crowd.commit.write("bad"), "alone, it fails for its writer");
+    }
+
+    /** When the database cannot be reached (or a commit's fate is unknown), the group fails together, without a retry per item. */
+    @Test
+    void aLostConnectionFailsTheWholeGroupWithoutRetryingEachItem() throws Exception {
+        List<List<String>> attempts = Collections.synchronizedList(new ArrayList<>());
+        Crowd crowd = new Crowd(items -> {
+            attempts.add(items);
+            if (items.contains("a")) {
+                throw new IllegalStateException("gone", new SQLException("An I/O error occurred", "08006"));
+            }
+            return null;
+        });
+        Map<String, Object> outcomes = crowd.writeWhileBusy(List.of("a", "b", "c"));
+
+        assertEquals(2, attempts.size(), "one statement for 'first', one for the group, none item by item: " + attempts);
+        for (String item : List.of("a", "b", "c")) {
+            assertTrue(outcomes.get(item) instanceof IllegalStateException, item + " fails with the group: " + outcomes);
         }
-        waitUntilBlocked(others);
-        release.countDown();
-        first.join();
-        for (Thread t : others) {
-            t.join();
+    }
+
+    /** A write that returns the wrong number of results fails its items instead of leaving their writers waiting. */
+    @Test
+    void aWriteWithTooFewResultsFailsItsItems() {
+        GroupCommit<String, String> commit = new GroupCommit<>(64, items -> List.of());
+        assertThrows(IllegalStateException.class, () -> commit.write("x"));
+    }
+
+    /**
+     * Holds the writer busy with an item "first" while other threads each write one item, so that
+     * their items wait together; then lets the writer go. Returns each item's result, or what its
+     * writer caught.
+     */
+    static final class Crowd {
+        final CountDownLatch writing = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        final GroupCommit<String, String> commit;
+
+        Crowd(Function<List<String>, List<String>> write) {
+            commit = new GroupCommit<>(64, items -> {
+                if (items.contains("first")) {
+                    writing.countDown();
+                    await(release);
+                }
+                return write.apply(items);
+            });
         }
 
-        assertEquals(Set.of("first", "good1", "good2"), Set.copyOf(committed));
-        assertEquals(List.of("refused: bad"), failures.stream().map(Throwable::getMessage).collect(Collectors.toList()));
-        assertThrows(IllegalStateException.class, () -> commit.write("bad"), "alone, it fails for its writer");
+        Map<String, Object> writeWhileBusy(List<String> items) throws InterruptedException {
+            Thread first = start(() -> commit.write("first"));
+            await(writing);
+            Map<String, Object> outcomes = new ConcurrentHashMap<>();
+            List<Thread> others = new ArrayList<>();
+            for (String item : items) {
+                others.add(start(() -> {
+                    try {
+                        String result = commit.write(item);
+                        if (result != null) {
+                            outcomes.put(item, result);
+                        }
+                    } catch (RuntimeException e) {
+                        outcomes.put(item, e);
+                    }
+                }));
+            }
+            for (Thread t : others) { // each has left its item and waits for the writer
+                while (t.getState() != Thread.State.WAITING) {
+                    Thread.sleep(1);
+                }
+            }
+            release.countDown();
+            first.join();
+            for (Thread t : others) {
+                t.join();
+            }
+            return outcomes;
+        }
     }
 
     private static Thread start(Runnable r) {
         Thread t = new Thread(r);
         t.start();
         return t;
-    }
-
-    /** Each thread has left its item and waits for the writer. */
-    private static void waitUntilBlocked(List<Thread> threads) throws InterruptedException {
-        for (Thread t : threads) {
-            while (t.getState() != Thread.State.WAITING) {
-                Thread.sleep(1);
-            }
-        }
     }
 
     private static void await(CountDownLatch latch) {
