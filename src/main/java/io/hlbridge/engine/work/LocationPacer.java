@@ -3,6 +3,7 @@ package io.hlbridge.engine.work;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.GroupCommit;
 import io.hlbridge.engine.db.Sql;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -64,50 +65,55 @@ public final class LocationPacer {
         return reservations.write(new Request(locationId, count));
     }
 
-    private record Request(String locationId, int count) {
+    /** A worker's booking: {@code count} consecutive slots at one location. */
+    record Request(String locationId, int count) {
     }
 
-    private List<Slots> reserveAll(List<Request> requests) {
+    /** Books the slots of every request, in one transaction; each gets its block, in the order given. */
+    List<Slots> reserveAll(List<Request> requests) {
         if (requests.size() == 1) {
-            return List.of(reserveOne(requests.get(0)));
+            Slots alone = Sql.autoCommit(dataSource, c -> reserveOne(c, requests.get(0)));
+            return List.of(alone);
         }
         Map<String, Integer> totals = new TreeMap<>();
         requests.forEach(r -> totals.merge(r.locationId(), r.count(), Integer::sum));
-        // each location's whole block in one UPDATE, its rows locked in key order (two replicas'
-        // statements cannot deadlock); a location without a row yet gets its first slots below
-        Map<String, Slots> blocks = new HashMap<>();
-        Sql.autoCommit(dataSource, c -> Sql.list(c, """
-                WITH input AS (
-                    SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS x(location_id text, total int)),
-                locked AS (
-                    SELECT p.location_id FROM location_pace p JOIN input i USING (location_id) ORDER BY p.location_id FOR UPDATE OF p)
-                UPDATE location_pace p
-                   SET next_free_at = GREATEST(p.next_free_at, clock_timestamp())
-                                      + i.total * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
-                       updated_at = now()
-                  FROM input i, locked l
-                 WHERE p.location_id = i.location_id AND l.location_id = p.location_id
-                RETURNING p.location_id, p.next_free_at - i.total * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
-                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""",
-                rs -> Map.entry(rs.getString(1), slots(rs, 2)),
-                Json.write(totals.entrySet().stream().map(t -> Map.of("location_id", t.getKey(), "total", t.getValue())).toList())))
-                .forEach(block -> blocks.put(block.getKey(), block.getValue()));
-        Map<String, Integer> used = new HashMap<>();
-        List<Slots> out = new ArrayList<>(requests.size());
-        for (Request r : requests) {
-            Slots block = blocks.get(r.locationId());
-            if (block == null) {
-                out.add(reserveOne(r));
-                continue;
+        return Sql.inTransaction(dataSource, c -> {
+            // each location's whole block in one UPDATE, its rows locked in key order (two replicas'
+            // statements cannot deadlock); a location without a row yet gets its first slots below
+            Map<String, Slots> blocks = new HashMap<>();
+            Sql.list(c, """
+                    WITH input AS (
+                        SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS x(location_id text, total int)),
+                    locked AS (
+                        SELECT p.location_id FROM location_pace p JOIN input i USING (location_id) ORDER BY p.location_id FOR UPDATE OF p)
+                    UPDATE location_pace p
+                       SET next_free_at = GREATEST(p.next_free_at, clock_timestamp())
+                                          + i.total * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
+                           updated_at = now()
+                      FROM input i, locked l
+                     WHERE p.location_id = i.location_id AND l.location_id = p.location_id
+                    RETURNING p.location_id, p.next_free_at - i.total * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
+                              p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""",
+                    rs -> Map.entry(rs.getString(1), slots(rs, 2)),
+                    Json.write(totals.entrySet().stream().map(t -> Map.of("location_id", t.getKey(), "total", t.getValue())).toList()))
+                    .forEach(block -> blocks.put(block.getKey(), block.getValue()));
+            Map<String, Integer> used = new HashMap<>();
+            List<Slots> out = new ArrayList<>(requests.size());
+            for (Request r : requests) {
+                Slots block = blocks.get(r.locationId());
+                if (block == null) {
+                    out.add(reserveOne(c, r));
+                    continue;
+                }
+                int offset = used.merge(r.locationId(), r.count(), Integer::sum) - r.count();
+                out.add(new Slots(block.get(offset), block.spacing(), block.maxRequests(), block.intervalMs()));
             }
-            int offset = used.merge(r.locationId(), r.count(), Integer::sum) - r.count();
-            out.add(new Slots(block.get(offset), block.spacing(), block.maxRequests(), block.intervalMs()));
-        }
-        return out;
+            return out;
+        });
     }
 
-    private Slots reserveOne(Request r) {
-        return Sql.autoCommit(dataSource, c -> Sql.first(c, """
+    private static Slots reserveOne(Connection c, Request r) throws SQLException {
+        return Sql.first(c, """
                 INSERT INTO location_pace AS p (location_id, next_free_at)
                 VALUES (?, clock_timestamp() + CAST(? AS int) * make_interval(secs => 10000.0 / 97 / 1000))
                 ON CONFLICT (location_id) DO UPDATE
@@ -116,7 +122,7 @@ public final class LocationPacer {
                        updated_at = now()
                 RETURNING next_free_at - CAST(? AS int) * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
                           p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""",
-                rs -> slots(rs, 1), r.locationId(), r.count(), r.count(), r.count())).orElseThrow();
+                rs -> slots(rs, 1), r.locationId(), r.count(), r.count(), r.count()).orElseThrow();
     }
 
     /** Slots from a result's columns {@code from}..{@code from + 3}: first slot, spacing (ms), limit, interval. */

@@ -40,6 +40,28 @@ class LocationPacerIT {
         pool.close();
     }
 
+    /** One group: consecutive blocks in the order asked, a location without a row yet included. */
+    @Test
+    void aGroupOfBookingsGetsConsecutiveBlocksInTheOrderAsked() {
+        LocationPacer pacer = new LocationPacer(pool);
+        pacer.reserve("loc_g", 1);
+        List<LocationPacer.Slots> got = pacer.reserveAll(List.of(new LocationPacer.Request("loc_g", 2),
+                new LocationPacer.Request("loc_new", 1), new LocationPacer.Request("loc_g", 1), new LocationPacer.Request("loc_new", 2)));
+
+        assertSame(got.get(0).get(2), got.get(2).first(), "loc_g's second block starts right after its first");
+        Duration newGap = Duration.between(got.get(1).first(), got.get(3).first());
+        assertTrue(newGap.compareTo(Duration.ofMillis(103)) >= 0 && newGap.compareTo(Duration.ofMillis(104)) < 0,
+                "loc_new's second block follows its first by one spacing: " + newGap);
+        LocationPacer.Slots next = pacer.reserve("loc_g", 1);
+        assertSame(got.get(2).get(1), next.first(), "the next booking starts where the group's ended");
+    }
+
+    /** The same instant to the microsecond PostgreSQL keeps (slots in Java add a spacing of nanoseconds). */
+    private static void assertSame(Instant expected, Instant actual, String what) {
+        assertTrue(Duration.between(expected, actual).abs().compareTo(Duration.ofNanos(1_000)) <= 0,
+                what + ": expected " + expected + " but was " + actual);
+    }
+
     @Test
     void concurrentReservationsGetDisjointBlocksSpacedByTheLimit() throws Exception {
         // two pacers: two replicas sharing the database, each with its own workers
