@@ -156,10 +156,11 @@ public final class DeliverBench {
             sent += round;
             Stats s = e.awaitAndMeasure(sent, since);
             BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(e.process);
-            double jitShare = (BenchSupport.jitCpuSeconds(e.process) - jit0) / (cpu1.engine() - cpu0.engine());
+            double jit1 = BenchSupport.jitCpuSeconds(e.process);
+            double jitShare = (jit1 - jit0) / (cpu1.engine() - cpu0.engine());
             System.out.printf("  warm-up round %d: %d events, %.0f events/s, JIT compilers %.0f%% of the engine's CPU, %s%n", r + 1, round,
                     s.perSecond, 100 * jitShare, cpu1.perItem(cpu0, round));
-            if (jit0 >= 0 && jitShare < 0.1) { // (where /proc cannot be read, all the rounds)
+            if (jit0 >= 0 && jit1 >= 0 && jitShare < 0.1) { // (where /proc cannot be read, all the rounds)
                 break;
             }
         }

@@ -128,6 +128,7 @@ public final class IngestBench {
         }
         ProcessBuilder pb = new ProcessBuilder("wrk", "-t1", "-c" + senders, "-d" + seconds + "s", "--timeout", "10s",
                 "-s", "bench/src/wrk-events.lua", base);
+        pb.environment().put("BENCH_THREADS", "1"); // as -t1: the script gives each thread its slice of the events
         pb.environment().put("BENCH_MARKETPLACE", marketplace);
         pb.environment().put("BENCH_EVENTS", file.toAbsolutePath().toString());
         pb.redirectErrorStream(true);

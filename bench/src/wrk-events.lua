@@ -4,6 +4,7 @@ local events = {}
 local path = "/webhooks/" .. os.getenv("BENCH_MARKETPLACE")
 local file = os.getenv("BENCH_EVENTS")
 local thread_index = 0
+local thread_count = tonumber(os.getenv("BENCH_THREADS") or "1") -- wrk's -t
 local threads = {}
 
 function setup(thread)
@@ -16,7 +17,7 @@ function init(args)
   local count = 0
   for line in io.lines(file) do
     count = count + 1
-    if count % 4 == index + 1 then
+    if (count - 1) % thread_count == index then -- each thread its own slice; one thread: every line
       local id, ts, sig, body = line:match("^([^\t]+)\t([^\t]+)\t([^\t]+)\t(.*)$")
       table.insert(events, wrk.format("POST", path, {
         ["Content-Type"] = "application/json",
