@@ -162,7 +162,9 @@ public final class ActionQueue {
 
     /**
      * Ends the attempts of {@code ended} in one statement: each job's row, the contact ids learned
-     * (locked in key order, so two replicas' groups cannot deadlock on them) and each log line.
+     * and each log line. Jobs and contact ids are locked in key order, so neither another replica's
+     * group nor an integration's deletion ({@link #cancelFor}) can deadlock with it; a job's log line
+     * is only ever touched after its job.
      */
     private List<Void> write(List<Outcome> ended) {
         List<String> ids = new ArrayList<>(), statuses = new ArrayList<>(), dues = new ArrayList<>(), slots = new ArrayList<>(),
@@ -188,6 +190,8 @@ public final class ActionQueue {
                                          CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
                              WITH ORDINALITY AS x(id, status, due_at, paced_slot_at, attempt, integration_id, email, contact_id,
                                                   message, calls, log_id, n)),
+                locked AS (
+                    SELECT j.id FROM action_job j JOIN input i ON j.id = CAST(i.id AS bigint) ORDER BY j.id FOR UPDATE OF j),
                 job AS (
                     UPDATE action_job j
                        SET status = COALESCE(i.status, j.status), due_at = COALESCE(CAST(i.due_at AS timestamptz), j.due_at),
@@ -195,8 +199,8 @@ public final class ActionQueue {
                            attempts = j.attempts + CAST(i.attempt AS int),
                            first_attempt_at = CASE WHEN i.attempt = '1' THEN COALESCE(j.first_attempt_at, now()) ELSE j.first_attempt_at END,
                            updated_at = now()
-                      FROM input i
-                     WHERE j.id = CAST(i.id AS bigint)),
+                      FROM input i, locked l
+                     WHERE j.id = CAST(i.id AS bigint) AND l.id = j.id),
                 contact AS (
                     INSERT INTO contact_ref (integration_id, email, contact_id)
                     SELECT DISTINCT ON (integration_id, email) integration_id, email, contact_id
@@ -224,11 +228,14 @@ public final class ActionQueue {
         return logIds.size();
     }
 
-    /** An integration is being deleted: what it still had to do ends as canceled. */
+    /** An integration is being deleted: what it still had to do ends as canceled (its jobs locked in key order). */
     public int cancelFor(Handle h, String integrationId, String reason) {
         List<String> logIds = h.createQuery("""
-                UPDATE action_job SET status = 'canceled', lease_until = NULL, updated_at = now()
-                 WHERE integration_id = :i AND status IN ('waiting', 'pending', 'retrying') RETURNING log_id""")
+                WITH locked AS (
+                    SELECT id FROM action_job WHERE integration_id = :i AND status IN ('waiting', 'pending', 'retrying')
+                     ORDER BY id FOR UPDATE)
+                UPDATE action_job j SET status = 'canceled', lease_until = NULL, updated_at = now()
+                  FROM locked l WHERE j.id = l.id RETURNING j.log_id""")
                 .bind("i", integrationId).mapTo(String.class).list();
         logIds.forEach(id -> log.updateStatus(h, id, "canceled", reason));
         return logIds.size();
