@@ -142,7 +142,7 @@ public final class ActionQueue {
      * How an attempt ended: the job's new status (null: unchanged, the job waits for its pacing slot),
      * due time, slot, log message, the calls it made and the contact id it learned (null: none).
      */
-    private record Outcome(ActionJob job, String status, Instant dueAt, Instant pacedSlotAt, String message,
+    record Outcome(ActionJob job, String status, Instant dueAt, Instant pacedSlotAt, String message,
                            String callsJson, boolean countsAsAttempt, String learnedContactId) {
     }
 
@@ -166,7 +166,7 @@ public final class ActionQueue {
      * group nor an integration's deletion ({@link #cancelFor}) can deadlock with it; a job's log line
      * is only ever touched after its job.
      */
-    private List<Void> write(List<Outcome> ended) {
+    List<Void> write(List<Outcome> ended) {
         List<String> ids = new ArrayList<>(), statuses = new ArrayList<>(), dues = new ArrayList<>(), slots = new ArrayList<>(),
                 attempts = new ArrayList<>(), integrations = new ArrayList<>(), emails = new ArrayList<>(),
                 contacts = new ArrayList<>(), messages = new ArrayList<>(), calls = new ArrayList<>(), logIds = new ArrayList<>();

@@ -1,5 +1,7 @@
 package io.hlbridge.engine.support;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.flywaydb.core.Flyway;
 
 /**
  * One real PostgreSQL for the whole test JVM (embedded, started once), and a fresh database in it
@@ -58,5 +61,16 @@ public final class TestDatabase {
             throw new IllegalStateException(e);
         }
         return server.getJdbcUrl("postgres", name);
+    }
+
+    /** A new database with the engine's schema, behind a pool of {@code size} connections (close it when done). */
+    public static HikariDataSource migratedPool(int size) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(newDatabase());
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(size);
+        HikariDataSource pool = new HikariDataSource(config);
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        return pool;
     }
 }

@@ -3,7 +3,6 @@ package io.hlbridge.engine.work;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hlbridge.engine.support.TestDatabase;
 import java.time.Duration;
@@ -16,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,12 +25,7 @@ class LocationPacerIT {
 
     @BeforeAll
     static void database() {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(TestDatabase.newDatabase());
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(8);
-        pool = new HikariDataSource(config);
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        pool = TestDatabase.migratedPool(8);
     }
 
     @AfterAll
