@@ -143,7 +143,7 @@ public final class ActionQueue {
      * due time, slot, log message, the calls it made and the contact id it learned (null: none).
      */
     record Outcome(ActionJob job, String status, Instant dueAt, Instant pacedSlotAt, String message,
-                           String callsJson, boolean countsAsAttempt, String learnedContactId) {
+                   String callsJson, boolean countsAsAttempt, String learnedContactId) {
     }
 
     /**

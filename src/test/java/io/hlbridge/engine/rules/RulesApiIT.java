@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.Marketplace;
+import io.hlbridge.engine.support.Webhooks;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -137,17 +140,18 @@ class RulesApiIT {
     @Test
     void productsSeenInEventsAreListed_withTheNameLastSent() {
         Marketplace store = Marketplace.create(engine, "Products Shop");
-        store.deliver("evt_p1", io.hlbridge.engine.support.Webhooks.order("p1@example.com", "op1", "prod_seen"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+        store.deliver("evt_p1", Webhooks.order("p1@example.com", "op1", "prod_seen"));
+        awaitProducts(store, "prod_seen=Course X");
+        store.deliver("evt_p2", Webhooks.order("p2@example.com", "op2", "prod_seen").replace("Course X", "Course X (2nd edition)"));
+        awaitProducts(store, "prod_seen=Course X (2nd edition)");
+    }
+
+    /** Waits until the store's product list is exactly {@code products} ("id=name"). */
+    static void awaitProducts(Marketplace store, String... products) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(Json.read(store.call("GET", "/products", null).body()).path("items"))
                         .extracting(i -> i.path("product_id").asText() + "=" + i.path("product_name").asText())
-                        .containsExactly("prod_seen=Course X"));
-        store.deliver("evt_p2", io.hlbridge.engine.support.Webhooks.order("p2@example.com", "op2", "prod_seen")
-                .replace("Course X", "Course X (2nd edition)"));
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(Json.read(store.call("GET", "/products", null).body()).path("items"))
-                        .extracting(i -> i.path("product_id").asText() + "=" + i.path("product_name").asText())
-                        .containsExactly("prod_seen=Course X (2nd edition)"));
+                        .containsExactly(products));
     }
 
     static int count(String table) {
