@@ -28,7 +28,6 @@ public final class HighLevelResponses {
     /** Records the call, then throws {@link HighLevelFailure} unless it succeeded. */
     public void classify(Exchange exchange) {
         HighLevelCall call = recordCall(exchange);
-        int status = call.status();
         Message m = exchange.getMessage();
         ActionJob job = ActionExchange.job(exchange);
         Integer max = integer(m.getHeader("X-RateLimit-Max"));
@@ -37,24 +36,40 @@ public final class HighLevelResponses {
         if (slots == null || !slots.spacedBy(max, interval)) { // only a changed limit costs a write
             pacer.learn(job.locationId(), max, interval);
         }
+        HighLevelFailure failure = failureOf(exchange, call);
+        if (failure == null) {
+            return;
+        }
+        if (failure.status() == 429 && failure.retryAfter() != null) {
+            pacer.holdOff(job.locationId(), Instant.now().plus(failure.retryAfter()));
+        }
+        throw failure;
+    }
+
+    /**
+     * Spec §5's outcome table for the answer on this exchange, already recorded as {@code call}: null
+     * for a 2xx; {@link Kind#RETRYABLE} for 408, 429 and 5xx, waiting as long as {@code Retry-After}
+     * says (on a 429 without it, the advertised {@code X-RateLimit-Interval-Milliseconds}, else 10 s);
+     * {@link Kind#CONTACT_GONE} for a 404 (or a 400 saying the contact is gone) on a remembered contact
+     * id; otherwise {@link Kind#REJECTED}, with HighLevel's message and traceId. Reads nothing else.
+     */
+    static HighLevelFailure failureOf(Exchange exchange, HighLevelCall call) {
+        int status = call.status();
+        Message m = exchange.getMessage();
         JsonNode body = exchange.getProperty(ActionExchange.RESPONSE, JsonNode.class);
         if (status >= 200 && status < 300) {
-            return;
+            return null;
         }
         String message = "HighLevel answered " + status + (call.error() == null ? "" : ": " + call.error())
                 + (call.traceId() == null ? "" : " (traceId " + call.traceId() + ")");
         if (status == 429 || status >= 500 || status == 408) {
-            Duration retryAfter = retryAfter(m, status);
-            if (status == 429 && retryAfter != null) {
-                pacer.holdOff(job.locationId(), Instant.now().plus(retryAfter));
-            }
-            throw new HighLevelFailure(Kind.RETRYABLE, status, message, retryAfter);
+            return new HighLevelFailure(Kind.RETRYABLE, status, message, retryAfter(m, status));
         }
         if (Boolean.TRUE.equals(exchange.getProperty(ActionExchange.CONTACT_FROM_CACHE, Boolean.class))
                 && (status == 404 || status == 400 && mentionsMissingContact(body))) {
-            throw new HighLevelFailure(Kind.CONTACT_GONE, status, message, null);
+            return new HighLevelFailure(Kind.CONTACT_GONE, status, message, null);
         }
-        throw new HighLevelFailure(Kind.REJECTED, status, message, null);
+        return new HighLevelFailure(Kind.REJECTED, status, message, null);
     }
 
     /** Adds this call to the action's calls and returns it; the response body is kept as JSON. */
