@@ -44,10 +44,22 @@ public final class ActionOutcomes {
     }
 
     public void succeeded(Exchange exchange) {
-        ActionJob job = ActionExchange.job(exchange);
+        Outcome outcome = successOf(exchange);
+        finish(exchange, ActionExchange.job(exchange), outcome.status(), null, outcome.message(), true);
+    }
+
+    /**
+     * What an attempt's end does to its job: its new status ({@code succeeded}, {@code skipped},
+     * {@code retrying}, {@code waiting}, {@code failed}, or {@code deferred} to the location's next
+     * pacing slot), when it is due again, the log line's message, and whether it counts as an attempt.
+     */
+    record Outcome(String status, Instant dueAt, String message, boolean countsAsAttempt) {
+    }
+
+    /** An attempt that went through: {@code skipped} when it had nothing to do, else {@code succeeded}. */
+    static Outcome successOf(Exchange exchange) {
         boolean skipped = Boolean.TRUE.equals(exchange.getProperty(ActionExchange.SKIPPED, Boolean.class));
-        finish(exchange, job, skipped ? "skipped" : "succeeded", null,
-                exchange.getProperty(ActionExchange.OUTCOME_MESSAGE, String.class), true);
+        return new Outcome(skipped ? "skipped" : "succeeded", null, exchange.getProperty(ActionExchange.OUTCOME_MESSAGE, String.class), true);
     }
 
     /** Writes the attempt's outcome with the calls it made and any contact id it learned. */
@@ -67,37 +79,56 @@ public final class ActionOutcomes {
             return;
         }
         Throwable cause = rootOf(caught);
-        if (cause instanceof PacedLater paced) {
-            queue.deferToSlot(job, paced.slot(), ActionExchange.calls(exchange), learned(exchange));
+        if (cause instanceof java.io.IOException) {
+            HighLevelResponses.recordUnanswered(exchange, cause);
+        } else if (!known(cause)) {
+            LOG.warn("action {} failed unexpectedly; it will be retried", job.logId(), caught);
+        }
+        Outcome outcome = failureOf(job, caught, Instant.now());
+        if (outcome.status().equals("deferred")) {
+            queue.deferToSlot(job, outcome.dueAt(), ActionExchange.calls(exchange), learned(exchange));
             return;
+        }
+        finish(exchange, job, outcome.status(), outcome.dueAt(), outcome.message(), outcome.countsAsAttempt());
+    }
+
+    /**
+     * The outcome table of spec §5 for an attempt that threw {@code caught}: {@code deferred} to the
+     * pacing slot; {@code waiting} (not an attempt) while the integration needs reconnecting;
+     * {@code failed} at once on a rejection (other 4xx); otherwise {@code retrying} on the
+     * {@link RetrySchedule} (429, 5xx, no answer, anything unexpected), {@code failed} once it gives up.
+     */
+    static Outcome failureOf(ActionJob job, Throwable caught, Instant now) {
+        Throwable cause = rootOf(caught);
+        if (cause instanceof PacedLater paced) {
+            return new Outcome("deferred", paced.slot(), null, false);
         }
         if (cause instanceof IntegrationNeedsReconnect reconnect) {
-            finish(exchange, job, "waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(), false);
-            return;
+            return new Outcome("waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(), false);
         }
         if (cause instanceof HighLevelFailure failure && failure.kind() != HighLevelFailure.Kind.RETRYABLE) {
-            finish(exchange, job, "failed", null, failure.getMessage(), true);
-            return;
+            return new Outcome("failed", null, failure.getMessage(), true);
         }
         Duration retryAfter = cause instanceof HighLevelFailure f ? f.retryAfter() : null;
         String reason;
         if (cause instanceof HighLevelFailure || cause instanceof HighLevelUnavailable) {
             reason = cause.getMessage();
         } else if (cause instanceof java.io.IOException) {
-            HighLevelResponses.recordUnanswered(exchange, cause);
             reason = "HighLevel did not answer: " + cause.getClass().getSimpleName();
         } else {
-            LOG.warn("action {} failed unexpectedly; it will be retried", job.logId(), caught);
             reason = "unexpected error: " + cause.getClass().getSimpleName();
         }
-        Instant now = Instant.now();
         Instant first = job.firstAttemptAt() == null ? now : job.firstAttemptAt();
         Optional<Instant> next = RetrySchedule.next(job.attempts() + 1, first, now, retryAfter);
         if (next.isPresent()) {
-            finish(exchange, job, "retrying", next.get(), reason + "; next attempt at " + next.get(), true);
-        } else {
-            finish(exchange, job, "failed", null, reason + "; gave up after 3 days of retries", true);
+            return new Outcome("retrying", next.get(), reason + "; next attempt at " + next.get(), true);
         }
+        return new Outcome("failed", null, reason + "; gave up after 3 days of retries", true);
+    }
+
+    private static boolean known(Throwable c) {
+        return c instanceof PacedLater || c instanceof IntegrationNeedsReconnect || c instanceof HighLevelFailure
+                || c instanceof HighLevelUnavailable || c instanceof java.io.IOException;
     }
 
     private static Throwable rootOf(Throwable t) {
