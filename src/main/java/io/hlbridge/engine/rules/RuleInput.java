@@ -21,6 +21,8 @@ public record RuleInput(String scope, String productId, String trigger, String i
     static final Set<String> ACTIONS = Set.of("create_contact", "add_tags", "remove_tags");
     static final int MAX_TAGS = 20;
     static final int MAX_TAG_LENGTH = 100;
+    /** As in the webhooks' schema: a longer product id could never match, and its index row would not fit. */
+    static final int MAX_PRODUCT_ID_LENGTH = 255;
 
     /** A whole rule (POST, PUT). */
     public static RuleInput from(ObjectNode body) {
@@ -52,6 +54,9 @@ public record RuleInput(String scope, String productId, String trigger, String i
                 throw ProblemException.invalidField("product_id", "must be absent when scope is 'global'");
             }
             productId = null;
+        }
+        if (productId != null && productId.codePointCount(0, productId.length()) > MAX_PRODUCT_ID_LENGTH) {
+            throw ProblemException.invalidField("product_id", "must be at most 255 characters");
         }
         if (trigger == null) {
             throw ProblemException.invalidField("trigger", "is required");
