@@ -7,10 +7,14 @@ import io.hlbridge.engine.EngineSettings;
 import io.hlbridge.engine.crypto.SecretBox;
 import io.hlbridge.engine.highlevel.HighLevelOAuthClient;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -35,25 +39,45 @@ class IntegrationsModuleTest {
         return context;
     }
 
-    @Test
-    void withoutAClientIdTheSandboxCredentialsAreUsed() {
-        DefaultCamelContext context = bound(settings(Map.of()));
-        HighLevelOAuthClient client = context.getRegistry().lookupByNameAndType("highLevelOAuthClient", HighLevelOAuthClient.class);
-        assertThat(client.clientId()).isEqualTo("sandbox-client");
-        for (String bean : new String[] {"integrationStore", "highLevelTokens", "integrationApi", "oauthCallback",
-                "integrationListener"}) {
-            assertThat(context.getRegistry().lookupByName(bean)).as(bean).isNotNull();
+    /** What the module's OAuth client sends to {@code {HIGHLEVEL_API_URL}/oauth/token} for a code. */
+    static String tokenRequestSentBy(Map<String, String> extra) throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        AtomicReference<String> sent = new AtomicReference<>();
+        server.createContext("/oauth/token", exchange -> {
+            sent.set(exchange.getRequestURI().getPath() + "?" + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            byte[] grant = "{\"access_token\":\"at\",\"refresh_token\":\"rt\",\"expires_in\":86399,\"locationId\":\"loc_1\"}"
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, grant.length);
+            exchange.getResponseBody().write(grant);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Map<String, String> settings = new HashMap<>(extra);
+            settings.put("highlevel.api-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/");
+            HighLevelOAuthClient client = bound(settings(settings))
+                    .getRegistry().lookupByNameAndType("highLevelOAuthClient", HighLevelOAuthClient.class);
+            assertThat(client.exchangeCode("code-1", "https://engine.example.test/oauth/highlevel/callback").accessToken())
+                    .isEqualTo("at");
+            return sent.get();
+        } finally {
+            server.stop(0);
         }
     }
 
     @Test
-    void aClientIdNeedsItsSecret() {
+    void withoutAClientIdTheSandboxAppsCredentialsGoToTheConfiguredApi() throws Exception {
+        assertThat(tokenRequestSentBy(Map.of())).startsWith("/oauth/token?")
+                .contains("client_id=sandbox-client", "client_secret=sandbox-secret", "code=code-1");
+    }
+
+    @Test
+    void aClientIdNeedsItsSecret_andBothAreSent() throws Exception {
         assertThatThrownBy(() -> bound(settings(Map.of("highlevel.client-id", "real-app"))))
                 .hasMessageContaining("HIGHLEVEL_CLIENT_SECRET");
-        DefaultCamelContext context = bound(settings(Map.of("highlevel.client-id", "real-app",
-                "highlevel.client-secret", "real-secret")));
-        assertThat(context.getRegistry().lookupByNameAndType("highLevelOAuthClient", HighLevelOAuthClient.class).clientId())
-                .isEqualTo("real-app");
+        assertThat(tokenRequestSentBy(Map.of("highlevel.client-id", "real-app", "highlevel.client-secret", "real-secret")))
+                .contains("client_id=real-app", "client_secret=real-secret").doesNotContain("sandbox");
     }
 
     @Test
