@@ -55,7 +55,30 @@ public final class WebhookIntake {
         if (body != null && body.length > MAX_BODY_BYTES) {
             throw new ProblemException(413, "Payload too large", "a store event may be at most 1 MiB");
         }
+        requireUtf8(body == null ? new byte[0] : body);
         in.setBody(body == null ? new byte[0] : body);
+    }
+
+    /**
+     * The body is stored as it came (PRODUCT.md §3), as text: it must be UTF-8 without a byte order
+     * mark and without NUL bytes. Jackson would read UTF-16/32 or a BOM too, and PostgreSQL then
+     * refused the stored text with a 500.
+     */
+    static void requireUtf8(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
+            throw ProblemException.invalidField("(body)", "starts with a byte order mark; send UTF-8 JSON without one");
+        }
+        for (byte b : body) {
+            if (b == 0) {
+                throw ProblemException.invalidField("(body)", "contains a NUL byte; send the JSON as UTF-8 (not UTF-16 or UTF-32)");
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ProblemException.invalidField("(body)", "is not valid UTF-8");
+        }
     }
 
     /** 404 for an unknown marketplace, 401 for a missing or bad signature or a stale timestamp. */

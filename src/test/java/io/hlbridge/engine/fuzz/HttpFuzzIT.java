@@ -85,6 +85,7 @@ class HttpFuzzIT {
                 + integrationIds.get(0) + "\",\"action\":\"create_contact\"}").path("id").asText());
         hooks.deliver("seed-event", Webhooks.order("ada@example.com", "o-1", "p-1"));
         tenant.deliver("tenant-event", Webhooks.order("bob@example.com", "o-2", "p-2"));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !tenant.logs("").path("items").isEmpty());
         tenant.logs("").path("items").forEach(item -> logIds.add(item.path("id").asText()));
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10))
                 .executor(Executors.newFixedThreadPool(8)).build();
@@ -112,7 +113,8 @@ class HttpFuzzIT {
             HttpResponse<String> accepted = engine.send(Webhooks.signed(engine.baseUrl(), hooks.id(), hooks.secret(),
                     "after-fuzz-" + UUID.randomUUID(), Webhooks.order("after@example.com", "o-after", "p-after")));
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-            assertThat(errorLogs).as("ERROR log lines written while fuzzing").isEmpty();
+            assertThat(errorLogs.stream().distinct().limit(10).toList()).as("ERROR log lines written while fuzzing (%d)",
+                    errorLogs.size()).isEmpty();
         } finally {
             engine.close();
         }
@@ -149,7 +151,8 @@ class HttpFuzzIT {
                     }));
         }
         List<String> violations = answers.stream().map(CompletableFuture::join).filter(v -> v != null).toList();
-        assertThat(violations).isEmpty();
+        assertThat(violations.stream().limit(8).toList()).as("%d of %d answers broke the rules", violations.size(), answers.size())
+                .isEmpty();
     }
 
     static String abbreviate(String s) {

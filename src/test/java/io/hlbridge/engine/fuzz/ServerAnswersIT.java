@@ -67,4 +67,30 @@ class ServerAnswersIT {
         String body = "{\"pad\":\"" + "x".repeat(1024 * 1024 + 10) + "\"}";
         problem(engine.send(Webhooks.signed(engine.baseUrl(), marketplace.id(), marketplace.secret(), "too-big", body)), 413);
     }
+
+    static HttpResponse<String> signedBytes(String id, byte[] body, String contentType) {
+        long now = Instant.now().getEpochSecond();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(engine.baseUrl() + "/webhooks/" + marketplace.id()))
+                .header("webhook-id", id)
+                .header("webhook-timestamp", String.valueOf(now))
+                .header("webhook-signature", HttpFuzzIT.sign(marketplace.secret(), id, String.valueOf(now), body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return engine.send(request.build());
+    }
+
+    @Test
+    void aSignedEventInUtf16OrWithAByteOrderMarkIsA400NamingTheBody() {
+        String event = Webhooks.order("ada@example.com", "o-1", "p-1");
+        JsonNode bom = problem(signedBytes("bom", ("\ufeff" + event).getBytes(StandardCharsets.UTF_8), "application/json"), 400);
+        assertThat(bom.path("field").asText()).isEqualTo("(body)");
+        assertThat(bom.path("detail").asText()).contains("byte order mark");
+        JsonNode utf16 = problem(signedBytes("utf16", event.getBytes(StandardCharsets.UTF_16LE), "application/json"), 400);
+        assertThat(utf16.path("field").asText()).isEqualTo("(body)");
+        problem(signedBytes("utf16-bom", event.getBytes(StandardCharsets.UTF_16), "application/json"), 400);
+        problem(signedBytes("latin1", event.replace("Ada", "Adé").getBytes(StandardCharsets.ISO_8859_1), "application/json"), 400);
+        assertThat(signedBytes("utf8", event.getBytes(StandardCharsets.UTF_8), "application/json").statusCode()).isEqualTo(202);
+    }
 }
