@@ -51,6 +51,16 @@ public final class WebhookIntake {
             throw new ProblemException(415, "Unsupported media type",
                     "send the event with 'Content-Type: application/json'");
         }
+        String charset = charset(contentType);
+        if (charset != null && !charset.equals("utf-8") && !charset.equals("utf8")) {
+            throw new ProblemException(415, "Unsupported media type",
+                    "send the event as UTF-8 ('Content-Type: application/json'), not charset " + StorableText.clean(charset));
+        }
+        String encoding = in.getHeader("Content-Encoding", String.class);
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            throw new ProblemException(415, "Unsupported media type",
+                    "send the event uncompressed: Content-Encoding is not accepted");
+        }
         byte[] body = in.getBody(byte[].class);
         if (body != null && body.length > MAX_BODY_BYTES) {
             throw new ProblemException(413, "Payload too large", "a store event may be at most 1 MiB");
@@ -131,6 +141,17 @@ public final class WebhookIntake {
     public void rejected(Exchange exchange) {
         boolean authenticated = exchange.getProperty(AUTHENTICATED_MARKETPLACE) != null;
         metrics.count("engine_webhooks_total", "outcome", authenticated ? "rejected" : "unauthenticated");
+    }
+
+    /** The charset parameter of a Content-Type, lower case and unquoted, or null. */
+    static String charset(String contentType) {
+        for (String parameter : contentType.split(";")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("charset")) {
+                return pair[1].trim().replace("\"", "").toLowerCase(Locale.ROOT);
+            }
+        }
+        return null;
     }
 
     static boolean isJson(String contentType) {

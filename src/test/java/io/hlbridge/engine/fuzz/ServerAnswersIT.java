@@ -93,4 +93,21 @@ class ServerAnswersIT {
         problem(signedBytes("latin1", event.replace("Ada", "Adé").getBytes(StandardCharsets.ISO_8859_1), "application/json"), 400);
         assertThat(signedBytes("utf8", event.getBytes(StandardCharsets.UTF_8), "application/json").statusCode()).isEqualTo(202);
     }
+
+    @Test
+    void aCompressedOrNonUtf8EventIsA415() {
+        String event = Webhooks.order("ada@example.com", "o-2", "p-2");
+        long now = Instant.now().getEpochSecond();
+        byte[] zipped = HttpFuzzIT.gzip(event.getBytes(StandardCharsets.UTF_8));
+        HttpRequest gzip = HttpRequest.newBuilder(URI.create(engine.baseUrl() + "/webhooks/" + marketplace.id()))
+                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                .header("webhook-id", "gz").header("webhook-timestamp", String.valueOf(now))
+                .header("webhook-signature", HttpFuzzIT.sign(marketplace.secret(), "gz", String.valueOf(now), zipped))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(zipped)).build();
+        assertThat(problem(engine.send(gzip), 415).path("detail").asText()).contains("Content-Encoding");
+        assertThat(problem(signedBytes("u16", event.getBytes(StandardCharsets.UTF_16), "application/json; charset=UTF-16"), 415)
+                .path("detail").asText()).contains("UTF-8");
+        assertThat(signedBytes("u8", event.getBytes(StandardCharsets.UTF_8), "application/json; charset=\"UTF-8\"").statusCode())
+                .isEqualTo(202);
+    }
 }
