@@ -32,7 +32,9 @@ public final class HttpFallbacks {
         Router camelRoutes = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
                 org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(httpPort));
         Router vertxRouter = camelRoutes == null ? router : camelRoutes;
-        router.errorHandler(400, ctx -> answer(ctx, 400, "Bad request", "the request could not be read"));
+        // the server's body handler refuses a body it cannot decode as its Content-Type says (a form, say)
+        router.errorHandler(400, ctx -> answer(ctx, 400, "Bad request",
+                "the request body could not be read as its Content-Type says", "(body)"));
         router.errorHandler(404, ctx -> answer(ctx, 404, "Not found", "there is nothing at this path"));
         router.errorHandler(405, ctx -> {
             String allow = String.join(", ", allowedMethods(vertxRouter, ctx.normalizedPath()));
@@ -103,6 +105,10 @@ public final class HttpFallbacks {
     }
 
     private static void answer(RoutingContext ctx, int status, String title, String detail) {
+        answer(ctx, status, title, detail, null);
+    }
+
+    private static void answer(RoutingContext ctx, int status, String title, String detail, String field) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
@@ -111,6 +117,9 @@ public final class HttpFallbacks {
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
+        if (field != null) {
+            body.put("field", field);
+        }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
                 .end(Json.write(body));
     }

@@ -110,4 +110,17 @@ class ServerAnswersIT {
         assertThat(signedBytes("u8", event.getBytes(StandardCharsets.UTF_8), "application/json; charset=\"UTF-8\"").statusCode())
                 .isEqualTo(202);
     }
+
+    @Test
+    void aFormBodyTheServerCannotDecodeIsA400NamingTheBody() {
+        HttpRequest form = HttpRequest.newBuilder(URI.create(engine.baseUrl() + "/webhooks/" + marketplace.id()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, '%', 'z', (byte) 0xc3, '=', '%'})).build();
+        HttpResponse<String> r = engine.send(form);
+        if (r.statusCode() == 400) {
+            assertThat(problem(r, 400).path("field").asText()).isEqualTo("(body)");
+        } else {
+            problem(r, 415);
+        }
+    }
 }
