@@ -123,4 +123,12 @@ class ServerAnswersIT {
             problem(r, 415);
         }
     }
+
+    @Test
+    void aNumberBeyondADoubleIsA400NamingItsField() {
+        // found by HttpFuzzIT: the schema's enum check turned 1e999 (infinity) into a BigDecimal and threw
+        String body = Webhooks.order("ada@example.com", "o-3", "p-3").replace("\"order.completed\"", "1e999");
+        JsonNode problem = problem(signedBytes("inf", body.getBytes(StandardCharsets.UTF_8), "application/json"), 400);
+        assertThat(problem.path("field").asText()).isEqualTo("type");
+    }
 }
