@@ -131,4 +131,42 @@ class ServerAnswersIT {
         JsonNode problem = problem(signedBytes("inf", body.getBytes(StandardCharsets.UTF_8), "application/json"), 400);
         assertThat(problem.path("field").asText()).isEqualTo("type");
     }
+
+    /** One request written on a socket as given (java.net.http refuses a malformed percent-escape). */
+    static String raw(String requestLine) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", Integer.parseInt(engine.environment().get("ENGINE_HTTP_PORT")))) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write((requestLine + "\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aBadPercentEscapeIsAProblemAndLogsNoError() throws Exception {
+        java.util.List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ch.qos.logback.core.AppenderBase<ch.qos.logback.classic.spi.ILoggingEvent> catcher = new ch.qos.logback.core.AppenderBase<>() {
+            @Override
+            protected void append(ch.qos.logback.classic.spi.ILoggingEvent event) {
+                if (event.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.ERROR)) {
+                    errors.add(event.getFormattedMessage());
+                }
+            }
+        };
+        catcher.start();
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        root.addAppender(catcher);
+        try {
+            for (String line : new String[] {"POST /webhooks/%zz HTTP/1.1", "GET /api/v1/marketplaces/%zz HTTP/1.1",
+                    "GET /api/v1/marketplaces?limit=%zz HTTP/1.1", "GET /%zz HTTP/1.1"}) {
+                String answer = raw(line);
+                String statusLine = answer.lines().findFirst().orElse("");
+                assertThat(statusLine).as(line).matches("HTTP/1.1 4\\d\\d .*");
+                assertThat(answer.toLowerCase(java.util.Locale.ROOT)).as(line).contains("content-type: application/problem+json");
+            }
+        } finally {
+            root.detachAppender(catcher);
+        }
+        assertThat(errors).isEmpty();
+    }
 }
