@@ -1,6 +1,7 @@
 package io.hlbridge.engine;
 
 import io.hlbridge.engine.api.AdminAuth;
+import io.hlbridge.engine.api.HttpFallbacks;
 import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.console.ConsoleFiles;
 import io.hlbridge.engine.crypto.SecretBox;
@@ -103,6 +104,7 @@ public class EngineConfiguration implements CamelConfiguration {
         bindEngineCore(context, settings, jdbi, database.dataSource(), clock);
 
         SandboxMount sandboxToMount = sandbox;
+        int httpPort = settings.httpPort();
         String banner = settings.embeddedDatabase() ? DemoBootstrap.prepare(settings, secrets, marketplaces) : null;
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
             @Override
@@ -111,6 +113,7 @@ public class EngineConfiguration implements CamelConfiguration {
                     if (sandboxToMount != null) {
                         sandboxToMount.mountOn(context);
                     }
+                    HttpFallbacks.install(context, httpPort);
                     HealthCheckRegistry.get(context).register(
                             new DatabaseReadiness(database.dataSource(), database.schemaVersion()));
                     if (banner != null) {

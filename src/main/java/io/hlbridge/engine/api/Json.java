@@ -54,7 +54,35 @@ public final class Json {
         if (unstorable != null) {
             throw ProblemException.invalidField(unstorable.isEmpty() ? "(body)" : unstorable, StorableText.REFUSED);
         }
+        String outOfRange = nonFiniteNumber(node, "");
+        if (outOfRange != null) {
+            throw ProblemException.invalidField(outOfRange.isEmpty() ? "(body)" : outOfRange, "is a number out of range");
+        }
         return (ObjectNode) node;
+    }
+
+    /** The path of the first number too large for a double ({@code 1e999} reads as infinity), or null. */
+    private static String nonFiniteNumber(JsonNode node, String path) {
+        if (node.isFloatingPointNumber() && !Double.isFinite(node.doubleValue())) {
+            return path;
+        }
+        if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                String found = nonFiniteNumber(node.get(i), path + "[" + i + "]");
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        if (node.isObject()) {
+            for (var field : (Iterable<java.util.Map.Entry<String, JsonNode>>) node::fields) {
+                String found = nonFiniteNumber(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
     }
 
     /**

@@ -48,7 +48,10 @@ public final class StandardWebhooks {
         } catch (NumberFormatException e) {
             throw new Rejected("webhook-timestamp must be Unix seconds");
         }
-        if (Math.abs(now.getEpochSecond() - seconds) > TOLERANCE.toSeconds()) {
+        // compared without subtracting from the given value: now - seconds overflows for seconds near
+        // Long.MIN_VALUE, and Math.abs(Long.MIN_VALUE) is negative, which once counted as fresh
+        long nowSeconds = now.getEpochSecond();
+        if (seconds < nowSeconds - TOLERANCE.toSeconds() || seconds > nowSeconds + TOLERANCE.toSeconds()) {
             throw new Rejected("webhook-timestamp is more than 5 minutes away from now");
         }
         for (String secret : secrets) {

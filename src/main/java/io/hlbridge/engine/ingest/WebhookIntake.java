@@ -51,11 +51,44 @@ public final class WebhookIntake {
             throw new ProblemException(415, "Unsupported media type",
                     "send the event with 'Content-Type: application/json'");
         }
+        String charset = charset(contentType);
+        if (charset != null && !charset.equals("utf-8") && !charset.equals("utf8")) {
+            throw new ProblemException(415, "Unsupported media type",
+                    "send the event as UTF-8 ('Content-Type: application/json'), not charset " + StorableText.clean(charset));
+        }
+        String encoding = in.getHeader("Content-Encoding", String.class);
+        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+            throw new ProblemException(415, "Unsupported media type",
+                    "send the event uncompressed: Content-Encoding is not accepted");
+        }
         byte[] body = in.getBody(byte[].class);
         if (body != null && body.length > MAX_BODY_BYTES) {
             throw new ProblemException(413, "Payload too large", "a store event may be at most 1 MiB");
         }
+        requireUtf8(body == null ? new byte[0] : body);
         in.setBody(body == null ? new byte[0] : body);
+    }
+
+    /**
+     * The body is stored as it came (PRODUCT.md §3), as text: it must be UTF-8 without a byte order
+     * mark and without NUL bytes. Jackson would read UTF-16/32 or a BOM too, and PostgreSQL then
+     * refused the stored text with a 500.
+     */
+    static void requireUtf8(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
+            throw ProblemException.invalidField("(body)", "starts with a byte order mark; send UTF-8 JSON without one");
+        }
+        for (byte b : body) {
+            if (b == 0) {
+                throw ProblemException.invalidField("(body)", "contains a NUL byte; send the JSON as UTF-8 (not UTF-16 or UTF-32)");
+            }
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(body));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ProblemException.invalidField("(body)", "is not valid UTF-8");
+        }
     }
 
     /** 404 for an unknown marketplace, 401 for a missing or bad signature or a stale timestamp. */
@@ -108,6 +141,17 @@ public final class WebhookIntake {
     public void rejected(Exchange exchange) {
         boolean authenticated = exchange.getProperty(AUTHENTICATED_MARKETPLACE) != null;
         metrics.count("engine_webhooks_total", "outcome", authenticated ? "rejected" : "unauthenticated");
+    }
+
+    /** The charset parameter of a Content-Type, lower case and unquoted, or null. */
+    static String charset(String contentType) {
+        for (String parameter : contentType.split(";")) {
+            String[] pair = parameter.split("=", 2);
+            if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("charset")) {
+                return pair[1].trim().replace("\"", "").toLowerCase(Locale.ROOT);
+            }
+        }
+        return null;
     }
 
     static boolean isJson(String contentType) {

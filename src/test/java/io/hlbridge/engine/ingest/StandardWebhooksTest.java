@@ -71,6 +71,17 @@ class StandardWebhooksTest {
     }
 
     @Test
+    void aTimestampNearTheEndsOfTheLongRangeIsStaleNotFresh() {
+        // found by HttpFuzzIT: Math.abs(now - (now - 2^63)) overflowed to a negative number and passed
+        for (long seconds : new long[] {SPEC_NOW.getEpochSecond() - Long.MAX_VALUE - 1, Long.MIN_VALUE, Long.MAX_VALUE}) {
+            String timestamp = String.valueOf(seconds);
+            String signature = StandardWebhooks.signatureHeader(SPEC_SECRET, SPEC_ID, timestamp, bytes(SPEC_BODY));
+            assertThatThrownBy(() -> StandardWebhooks.verify(List.of(SPEC_SECRET), SPEC_ID, timestamp, signature,
+                    bytes(SPEC_BODY), SPEC_NOW)).as(timestamp).hasMessageContaining("5 minutes");
+        }
+    }
+
+    @Test
     void namesTheMissingHeader() {
         assertThatThrownBy(() -> StandardWebhooks.verify(List.of(SPEC_SECRET), null, SPEC_TIMESTAMP, SPEC_SIGNATURE,
                 bytes(SPEC_BODY), SPEC_NOW)).hasMessageContaining("webhook-id");

@@ -1,0 +1,126 @@
+package io.hlbridge.engine.api;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The answers the Vert.x server gives before any route runs (no route for the path, a method the
+ * path does not take, a body over the server's limit, a request it cannot parse) as
+ * problem+json like every other refusal, instead of Vert.x's HTML page or an empty body. A 405
+ * names the methods the path does take in {@code Allow}.
+ */
+public final class HttpFallbacks {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFallbacks.class);
+
+    private HttpFallbacks() {
+    }
+
+    /** Installs the problem answers on the router of the public HTTP server. */
+    public static void install(CamelContext context, int httpPort) {
+        Router router = rootRouter(context, httpPort);
+        Router camelRoutes = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
+                org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(httpPort));
+        Router vertxRouter = camelRoutes == null ? router : camelRoutes;
+        // the server's body handler refuses a body it cannot decode as its Content-Type says (a form, say)
+        router.errorHandler(400, ctx -> answer(ctx, 400, "Bad request",
+                "the request body could not be read as its Content-Type says", "(body)"));
+        router.errorHandler(404, ctx -> answer(ctx, 404, "Not found", "there is nothing at this path"));
+        router.errorHandler(405, ctx -> {
+            String allow = String.join(", ", allowedMethods(vertxRouter, ctx.normalizedPath()));
+            if (!allow.isEmpty()) {
+                ctx.response().putHeader("Allow", allow);
+            } else {
+                ctx.response().headers().remove("Allow");
+            }
+            answer(ctx, 405, "Method not allowed", allow.isEmpty() ? "this path does not take the method "
+                    + ctx.request().method().name() : "this path takes " + allow);
+        });
+        router.errorHandler(413, ctx -> answer(ctx, 413, "Payload too large", "the request body is over the server's limit"));
+        router.errorHandler(415, ctx -> answer(ctx, 415, "Unsupported media type", "the request body's type is not accepted"));
+        router.errorHandler(500, ctx -> {
+            LOG.error("Unexpected failure serving {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+            answer(ctx, 500, "Internal error", "the engine could not complete this request; it has been logged");
+        });
+    }
+
+    /**
+     * The router the server hands every request to. Camel's platform-http routes live on a router
+     * mounted below it, whose error handlers Vert.x does not consult for paths no route matches.
+     */
+    static Router rootRouter(CamelContext context, int httpPort) {
+        VertxPlatformHttpServer server = context.hasService(VertxPlatformHttpServer.class);
+        if (server == null) {
+            MainHttpServer main = context.hasService(MainHttpServer.class);
+            if (main != null) {
+                try {
+                    java.lang.reflect.Field field = MainHttpServer.class.getDeclaredField("server");
+                    field.setAccessible(true);
+                    server = (VertxPlatformHttpServer) field.get(main);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("the engine's HTTP server was not found", e);
+                }
+            }
+        }
+        if (server == null || server.getServer() == null || !(server.getServer().requestHandler() instanceof Router router)) {
+            throw new IllegalStateException("the engine's HTTP router was not found");
+        }
+        return router;
+    }
+
+    static Set<String> allowedMethods(Router router, String path) {
+        Set<String> methods = new TreeSet<>();
+        for (Route route : router.getRoutes()) {
+            Set<HttpMethod> routeMethods = route.methods();
+            if (route.getPath() == null || routeMethods == null || routeMethods.isEmpty()) {
+                continue;
+            }
+            if (pathPattern(route.getPath()).matcher(path).matches()) {
+                routeMethods.forEach(m -> methods.add(m.name()));
+            }
+        }
+        return methods;
+    }
+
+    /** A Vert.x route path ({@code /webhooks/:marketplaceId}, {@code /console*}) as a regex over normalized paths. */
+    static Pattern pathPattern(String routePath) {
+        boolean prefix = routePath.endsWith("*");
+        String body = prefix ? routePath.substring(0, routePath.length() - 1) : routePath;
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        for (String segment : body.split("/", -1)) {
+            boolean parameter = segment.startsWith(":") || (segment.startsWith("{") && segment.endsWith("}"));
+            parts.add(parameter ? "[^/]+" : segment.isEmpty() ? "" : Pattern.quote(segment));
+        }
+        return Pattern.compile(String.join("/", parts) + (prefix ? ".*" : "/?"));
+    }
+
+    private static void answer(RoutingContext ctx, int status, String title, String detail) {
+        answer(ctx, status, title, detail, null);
+    }
+
+    private static void answer(RoutingContext ctx, int status, String title, String detail, String field) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        ObjectNode body = Json.object();
+        body.put("type", "about:blank");
+        body.put("title", title);
+        body.put("status", status);
+        body.put("detail", detail);
+        if (field != null) {
+            body.put("field", field);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+                .end(Json.write(body));
+    }
+}
