@@ -74,6 +74,7 @@ public final class Database implements AutoCloseable {
             Path pgBinaries = dataDir.resolve("postgres-binaries");
             Files.createDirectories(pgData);
             Files.createDirectories(pgBinaries);
+            EmbeddedPostgresGuard.clearLeftovers(pgData);
             return EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
@@ -82,6 +83,10 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("shared_buffers", "128MB")
                     // the queue tables' vacuum thresholds (V6) are looked at every 10 s, not every minute
                     .setServerConfig("autovacuum_naptime", "10s")
+                    // durable: zonky's defaults are fsync off (-F) and synchronous_commit off; a -c given after -F wins
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))
                     .start();
         } catch (IOException e) {
