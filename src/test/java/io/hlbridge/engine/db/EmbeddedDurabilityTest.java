@@ -56,4 +56,35 @@ class EmbeddedDurabilityTest {
             assertThat(show(db, "fsync")).isEqualTo("on");
         }
     }
+
+    /** Run in a child JVM: opens the engine's database on the given data dir, says so, and waits to be killed. */
+    public static void main(String[] args) throws Exception {
+        Database.open(settings(Path.of(args[0])));
+        System.out.println("OPEN");
+        System.out.flush();
+        Thread.sleep(600_000);
+    }
+
+    @Test
+    void aPostmasterOrphanedByAKilledJvmIsStoppedAndTheStartSucceeds() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "orphan-" + ProcessHandle.current().pid()).toAbsolutePath());
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EmbeddedDurabilityTest.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("OPEN")) {
+                // the child's log
+            }
+            jvm.destroyForcibly().waitFor(); // SIGKILL: the child's PostgreSQL is left running
+        }
+        long orphanPid = EmbeddedPostgresGuard.readPid(dir.resolve("postgres").resolve("postmaster.pid")).orElseThrow();
+        assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isTrue();
+        assertThat(EmbeddedPostgresGuard.isOurPostgres(orphanPid, dir.resolve("postgres"))).isTrue();
+        assertThat(EmbeddedPostgresGuard.isOurPostgres(orphanPid, dir.resolve("elsewhere"))).isFalse();
+        try (Database db = Database.open(settings(dir))) {
+            assertThat(ProcessHandle.of(orphanPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(show(db, "fsync")).isEqualTo("on");
+        }
+    }
 }
