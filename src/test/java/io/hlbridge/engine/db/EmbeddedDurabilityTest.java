@@ -87,4 +87,29 @@ class EmbeddedDurabilityTest {
             assertThat(show(db, "fsync")).isEqualTo("on");
         }
     }
+
+    @Test
+    void aPostmasterKilledTogetherWithItsJvmComesBackAfterCrashRecovery() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "killall-" + ProcessHandle.current().pid()).toAbsolutePath());
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), EmbeddedDurabilityTest.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("OPEN")) {
+                // the child's log
+            }
+            long postmaster = EmbeddedPostgresGuard.readPid(dir.resolve("postgres").resolve("postmaster.pid")).orElseThrow();
+            ProcessHandle pm = ProcessHandle.of(postmaster).orElseThrow();
+            java.util.List<ProcessHandle> children = pm.children().toList();
+            jvm.destroyForcibly().waitFor();
+            pm.destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
+            pm.onExit().get();
+        }
+        assertThat(dir.resolve("postgres").resolve("postmaster.pid")).exists();
+        try (Database db = Database.open(settings(dir))) {
+            assertThat(show(db, "fsync")).isEqualTo("on");
+        }
+    }
 }
