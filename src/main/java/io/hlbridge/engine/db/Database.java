@@ -75,7 +75,7 @@ public final class Database implements AutoCloseable {
             Files.createDirectories(pgData);
             Files.createDirectories(pgBinaries);
             EmbeddedPostgresGuard.clearLeftovers(pgData);
-            return EmbeddedPostgres.builder()
+            EmbeddedPostgres started = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(pgBinaries.toFile())
@@ -89,6 +89,9 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("full_page_writes", "on")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))
                     .start();
+            // zonky leaves its working directory world-writable (777); only the engine's user may touch the binaries
+            Files.setPosixFilePermissions(pgBinaries, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            return started;
         } catch (IOException e) {
             throw new IllegalStateException("could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }

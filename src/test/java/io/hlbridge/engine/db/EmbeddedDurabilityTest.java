@@ -39,6 +39,8 @@ class EmbeddedDurabilityTest {
             assertThat(show(db, "fsync")).isEqualTo("on");
             assertThat(show(db, "synchronous_commit")).isEqualTo("on");
             assertThat(show(db, "full_page_writes")).isEqualTo("on");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("postgres-binaries"))))
+                    .isEqualTo("rwx------");
         }
     }
 
