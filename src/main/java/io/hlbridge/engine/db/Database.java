@@ -74,7 +74,8 @@ public final class Database implements AutoCloseable {
             Path pgBinaries = dataDir.resolve("postgres-binaries");
             Files.createDirectories(pgData);
             Files.createDirectories(pgBinaries);
-            return EmbeddedPostgres.builder()
+            EmbeddedPostgresGuard.clearLeftovers(pgData);
+            EmbeddedPostgres started = EmbeddedPostgres.builder()
                     .setDataDirectory(pgData)
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(pgBinaries.toFile())
@@ -82,8 +83,15 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("shared_buffers", "128MB")
                     // the queue tables' vacuum thresholds (V6) are looked at every 10 s, not every minute
                     .setServerConfig("autovacuum_naptime", "10s")
+                    // durable: zonky's defaults are fsync off (-F) and synchronous_commit off; a -c given after -F wins
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))
                     .start();
+            // zonky leaves its working directory world-writable (777); only the engine's user may touch the binaries
+            Files.setPosixFilePermissions(pgBinaries, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            return started;
         } catch (IOException e) {
             throw new IllegalStateException("could not start the embedded PostgreSQL in " + dataDir + ": " + e.getMessage(), e);
         }
