@@ -5,6 +5,7 @@ import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.console.ConsoleFiles;
 import io.hlbridge.engine.crypto.SecretBox;
 import io.hlbridge.engine.db.Database;
+import io.hlbridge.engine.db.DatabaseOutage;
 import io.hlbridge.engine.db.DatabaseReadiness;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.EventLogApi;
@@ -29,6 +30,7 @@ import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
+import io.hlbridge.engine.work.ShutdownSequence;
 import io.hlbridge.engine.work.TriggerDispatch;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
@@ -102,6 +104,11 @@ public class EngineConfiguration implements CamelConfiguration {
         IntegrationsModule.bind(context, settings, jdbi, secretBox, marketplaces, clock);
         bindEngineCore(context, settings, jdbi, database.dataSource(), clock);
 
+        ShutdownSequence shutdown = new ShutdownSequence(database.dataSource());
+        registry.bind("shutdownSequence", shutdown);
+        context.getManagementStrategy().addEventNotifier(shutdown);
+        registry.bind("databaseOutage", new DatabaseOutage());
+
         SandboxMount sandboxToMount = sandbox;
         String banner = settings.embeddedDatabase() ? DemoBootstrap.prepare(settings, secrets, marketplaces) : null;
         context.getManagementStrategy().addEventNotifier(new SimpleEventNotifierSupport() {
@@ -112,7 +119,7 @@ public class EngineConfiguration implements CamelConfiguration {
                         sandboxToMount.mountOn(context);
                     }
                     HealthCheckRegistry.get(context).register(
-                            new DatabaseReadiness(database.dataSource(), database.schemaVersion()));
+                            new DatabaseReadiness(database.dataSource(), database.schemaVersion(), shutdown::isStopping));
                     if (banner != null) {
                         LOG.info(banner);
                     }
