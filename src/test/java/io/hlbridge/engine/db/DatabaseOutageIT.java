@@ -88,7 +88,13 @@ class DatabaseOutageIT {
                 logs.start();
                 long stoppedAt = System.nanoTime();
                 postgres.close(); // pg_ctl stop -m fast; the data directory stays
-                Thread.sleep(OUTAGE.toMillis());
+                Thread.sleep(OUTAGE.toMillis() / 2);
+                // the admin API says the same: 503 with Retry-After, not a 500
+                HttpResponse<String> admin = engine.send("GET", "/api/v1/marketplaces", EngineUnderTest.OPERATOR_TOKEN, null);
+                assertThat(admin.statusCode()).as(admin.body()).isEqualTo(503);
+                assertThat(admin.headers().firstValue("Retry-After")).contains("5");
+                assertThat(admin.headers().firstValue("Content-Type")).contains("application/problem+json");
+                Thread.sleep(OUTAGE.toMillis() / 2);
                 long restartedAt = System.nanoTime();
                 postgres = startPostgres(dataDir, port);
                 long restartTook = System.nanoTime() - restartedAt;
