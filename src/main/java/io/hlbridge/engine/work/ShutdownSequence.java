@@ -57,9 +57,14 @@ public final class ShutdownSequence extends SimpleEventNotifierSupport {
     /** The body is a claimed job this replica will not start: its lease is released, for any replica to take now. */
     public void handBack(Exchange exchange) {
         ActionJob job = exchange.getMessage().getBody(ActionJob.class);
-        Sql.autoCommit(dataSource, c -> Sql.update(c, """
-                UPDATE action_job SET lease_until = NULL, updated_at = now()
-                 WHERE id = ? AND status IN ('pending', 'retrying')""", job.id()));
-        handedBack.incrementAndGet();
+        try {
+            Sql.autoCommit(dataSource, c -> Sql.update(c, """
+                    UPDATE action_job SET lease_until = NULL, updated_at = now()
+                     WHERE id = ? AND status IN ('pending', 'retrying')""", job.id()));
+            handedBack.incrementAndGet();
+        } catch (RuntimeException e) {
+            // the database is gone too: the lease runs out by itself and another replica takes the job then
+            LOG.warn("could not hand back action {} ({}); it comes back when its lease runs out", job.logId(), e.getMessage());
+        }
     }
 }
