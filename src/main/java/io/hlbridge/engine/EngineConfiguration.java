@@ -6,6 +6,7 @@ import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.console.ConsoleFiles;
 import io.hlbridge.engine.crypto.SecretBox;
 import io.hlbridge.engine.db.Database;
+import io.hlbridge.engine.db.DatabaseOutage;
 import io.hlbridge.engine.db.DatabaseReadiness;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.EventLogApi;
@@ -30,6 +31,7 @@ import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
+import io.hlbridge.engine.work.ShutdownSequence;
 import io.hlbridge.engine.work.TriggerDispatch;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
@@ -103,6 +105,11 @@ public class EngineConfiguration implements CamelConfiguration {
         IntegrationsModule.bind(context, settings, jdbi, secretBox, marketplaces, clock);
         bindEngineCore(context, settings, jdbi, database.dataSource(), clock);
 
+        ShutdownSequence shutdown = new ShutdownSequence(database.dataSource());
+        registry.bind("shutdownSequence", shutdown);
+        context.getManagementStrategy().addEventNotifier(shutdown);
+        registry.bind("databaseOutage", new DatabaseOutage());
+
         SandboxMount sandboxToMount = sandbox;
         int httpPort = settings.httpPort();
         String banner = settings.embeddedDatabase() ? DemoBootstrap.prepare(settings, secrets, marketplaces) : null;
@@ -115,7 +122,7 @@ public class EngineConfiguration implements CamelConfiguration {
                     }
                     HttpFallbacks.install(context, httpPort);
                     HealthCheckRegistry.get(context).register(
-                            new DatabaseReadiness(database.dataSource(), database.schemaVersion()));
+                            new DatabaseReadiness(database.dataSource(), database.schemaVersion(), shutdown::isStopping));
                     if (banner != null) {
                         LOG.info(banner);
                     }

@@ -1,6 +1,8 @@
 package io.hlbridge.engine.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.db.DatabaseOutage;
+import io.hlbridge.engine.db.SqlErrors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -9,10 +11,15 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes HTTP answers onto an exchange: JSON bodies, and problems as {@code application/problem+json}.
  * The shared route configuration calls {@link #problem(Exchange)} for every exception, so no request
- * ever gets a stack trace back; an unexpected exception becomes a plain 500 and is logged here.
+ * ever gets a stack trace back; an unexpected exception becomes a plain 500 and is logged here, an
+ * unreachable database a 503 with {@code Retry-After} (logged once per outage, without a stack trace).
  */
 public final class HttpReplies {
     private static final Logger LOG = LoggerFactory.getLogger(HttpReplies.class);
+    /** What a request that failed because the database was unreachable is told to wait before trying again. */
+    public static final int RETRY_AFTER_SECONDS = 5;
+    /** Set on an exchange whose request failed because the database was unreachable. */
+    public static final String DATABASE_UNAVAILABLE = "databaseUnavailable";
 
     private HttpReplies() {
     }
@@ -56,6 +63,9 @@ public final class HttpReplies {
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
+        if (problem.retryAfterSeconds() > 0) {
+            message.setHeader("Retry-After", problem.retryAfterSeconds());
+        }
         message.setBody(Json.write(body));
     }
 
@@ -64,6 +74,12 @@ public final class HttpReplies {
             if (t instanceof ProblemException p) {
                 return p;
             }
+        }
+        if (SqlErrors.isDatabaseUnavailable(caught)) {
+            exchange.setProperty(DATABASE_UNAVAILABLE, true);
+            DatabaseOutage.report(LOG, "requests are answered 503", caught);
+            return ProblemException.unavailable("the engine's database is unreachable; try again in "
+                    + RETRY_AFTER_SECONDS + " seconds", RETRY_AFTER_SECONDS);
         }
         LOG.error("Unexpected failure serving {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
                 exchange.getMessage().getHeader(Exchange.HTTP_PATH), caught);

@@ -13,6 +13,7 @@ public class ProblemException extends RuntimeException {
     private final String title;
     private final String field;
     private final List<FieldError> errors;
+    private final int retryAfterSeconds;
 
     public record FieldError(String field, String message) {
     }
@@ -22,11 +23,22 @@ public class ProblemException extends RuntimeException {
     }
 
     public ProblemException(int status, String title, String detail, String field, List<FieldError> errors) {
+        this(status, title, detail, field, errors, 0);
+    }
+
+    private ProblemException(int status, String title, String detail, String field, List<FieldError> errors,
+                             int retryAfterSeconds) {
         super(detail, null, false, false);
         this.status = status;
         this.title = title;
         this.field = field;
         this.errors = errors == null ? List.of() : List.copyOf(errors);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    /** 503 with {@code Retry-After}: the engine cannot serve this now (database unreachable, shutting down). */
+    public static ProblemException unavailable(String detail, int retryAfterSeconds) {
+        return new ProblemException(503, "Service unavailable", detail, null, List.of(), retryAfterSeconds);
     }
 
     public static ProblemException invalidField(String field, String message) {
@@ -68,5 +80,10 @@ public class ProblemException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    /** Seconds for the {@code Retry-After} header; 0: none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

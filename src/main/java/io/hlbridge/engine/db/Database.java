@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** How long anything waits for a connection of the pool before it gives up (database unreachable). */
+    public static final long CONNECTION_TIMEOUT_MILLIS = 1_000;
 
     private final EmbeddedPostgres embedded;
     private final HikariDataSource dataSource;
@@ -50,7 +52,11 @@ public final class Database implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(settings.dbPoolSize());
         config.setMinimumIdle(Math.min(4, settings.dbPoolSize()));
-        config.setConnectionTimeout(10_000);
+        // While the database is unreachable a request must not hang: a connection not had within a
+        // second is a 503 with Retry-After (HttpReplies), and a worker tries again on its next tick.
+        config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
+        config.setValidationTimeout(500);
+        config.addDataSourceProperty("connectTimeout", "2");
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "hlbridge-engine");
         HikariDataSource dataSource;

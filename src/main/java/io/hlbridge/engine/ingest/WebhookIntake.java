@@ -6,6 +6,7 @@ import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.api.StorableText;
+import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -136,9 +137,16 @@ public final class WebhookIntake {
 
     /**
      * Called by the route's error handler before the problem is answered. Unauthenticated requests
-     * are only counted, so nobody can flood a marketplace's log; the others are counted as rejected.
+     * are only counted, so nobody can flood a marketplace's log; the others are counted as rejected,
+     * or as unavailable when the database could not be reached (503, see HttpReplies).
      */
     public void rejected(Exchange exchange) {
+        if (SqlErrors.isDatabaseUnavailable(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class))) {
+            // answered 503 (the store sends it again), and not logged: the log is in the database too
+            exchange.setProperty(HttpReplies.DATABASE_UNAVAILABLE, true);
+            metrics.count("engine_webhooks_total", "outcome", "unavailable");
+            return;
+        }
         boolean authenticated = exchange.getProperty(AUTHENTICATED_MARKETPLACE) != null;
         metrics.count("engine_webhooks_total", "outcome", authenticated ? "rejected" : "unauthenticated");
     }

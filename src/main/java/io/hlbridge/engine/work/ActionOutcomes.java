@@ -1,5 +1,7 @@
 package io.hlbridge.engine.work;
 
+import io.hlbridge.engine.db.DatabaseOutage;
+import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.highlevel.HighLevelFailure;
 import io.hlbridge.engine.highlevel.HighLevelResponses;
 import io.hlbridge.engine.highlevel.HighLevelUnavailable;
@@ -115,6 +117,9 @@ public final class ActionOutcomes {
             reason = cause.getMessage();
         } else if (cause instanceof java.io.IOException) {
             reason = "HighLevel did not answer: " + cause.getClass().getSimpleName();
+        } else if (SqlErrors.isDatabaseUnavailable(caught)) {
+            DatabaseOutage.report(LOG, "actions that needed it are retried later", caught);
+            reason = "the engine's database was unreachable";
         } else {
             reason = "unexpected error: " + cause.getClass().getSimpleName();
         }

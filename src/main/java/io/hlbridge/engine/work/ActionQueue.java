@@ -3,7 +3,9 @@ package io.hlbridge.engine.work;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.GroupCommit;
+import io.hlbridge.engine.db.DatabaseOutage;
 import io.hlbridge.engine.db.Sql;
+import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.HighLevelCall;
 import io.hlbridge.engine.eventlog.LogEntry;
@@ -26,6 +28,9 @@ import org.jdbi.v3.core.Handle;
  */
 public final class ActionQueue {
     public static final int LEASE_SECONDS = 60;
+    /** How long a finished attempt waits for an unreachable database to take its outcome: well within its lease. */
+    static final java.time.Duration OUTCOME_PATIENCE = java.time.Duration.ofSeconds(LEASE_SECONDS - 15);
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ActionQueue.class);
 
     private final DataSource dataSource;
     private final EventLog log;
@@ -152,12 +157,38 @@ public final class ActionQueue {
      */
     public void finish(ActionJob job, String status, Instant dueAt, String message, List<HighLevelCall> calls,
                        boolean countsAsAttempt, String learnedContactId) {
-        outcomes.write(new Outcome(job, status, dueAt, null, message, EventLog.callsJson(calls), countsAsAttempt, learnedContactId));
+        writeOutcome(new Outcome(job, status, dueAt, null, message, EventLog.callsJson(calls), countsAsAttempt, learnedContactId));
     }
 
     /** The pacer gave this job a later slot: wait for it without counting an attempt. */
     public void deferToSlot(ActionJob job, Instant slot, List<HighLevelCall> calls, String learnedContactId) {
-        outcomes.write(new Outcome(job, null, slot, slot, null, EventLog.callsJson(calls), false, learnedContactId));
+        writeOutcome(new Outcome(job, null, slot, slot, null, EventLog.callsJson(calls), false, learnedContactId));
+    }
+
+    /**
+     * Writes an outcome, waiting out a database outage for as long as the job's lease leaves room: the
+     * call to HighLevel has happened, and an outcome not written would let the lease run out and the
+     * action be done again.
+     */
+    private void writeOutcome(Outcome outcome) {
+        long giveUpAt = System.nanoTime() + OUTCOME_PATIENCE.toNanos();
+        while (true) {
+            try {
+                outcomes.write(outcome);
+                return;
+            } catch (RuntimeException e) {
+                if (!SqlErrors.isDatabaseUnavailable(e) || System.nanoTime() - giveUpAt > 0) {
+                    throw e;
+                }
+                DatabaseOutage.report(LOG, "finished actions wait for their outcome to be written", e);
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.hlbridge.engine.work;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.Sql;
+import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.triggers.DerivedTrigger;
 import io.hlbridge.engine.triggers.TriggerDeriver;
 import java.sql.Connection;
@@ -82,6 +83,9 @@ public final class InboxWorker {
                 return events.size();
             });
         } catch (RuntimeException batchFailed) {
+            if (SqlErrors.isDatabaseUnavailable(batchFailed)) {
+                throw batchFailed; // no event is at fault: the next tick tries again (routes/errors.camel.yaml)
+            }
             LOG.warn("A batch of store events failed ({}); processing them one at a time", batchFailed.getMessage());
             int processed = 0;
             for (ClaimedEvent e : claim(limit)) {
