@@ -45,6 +45,11 @@ public final class ActionOutcomes {
         exchange.setProperty(ActionExchange.OUTCOME_MESSAGE, "no contact with this email in HighLevel: nothing to remove");
     }
 
+    /** The content-based router found no route for the job's action. */
+    public void unknownAction(Exchange exchange) {
+        throw new UnknownAction(exchange.getProperty("action", String.class));
+    }
+
     public void succeeded(Exchange exchange) {
         Outcome outcome = successOf(exchange);
         finish(exchange, ActionExchange.job(exchange), outcome.status(), null, outcome.message(), true);
@@ -108,6 +113,9 @@ public final class ActionOutcomes {
         if (cause instanceof IntegrationNeedsReconnect reconnect) {
             return new Outcome("waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(), false);
         }
+        if (cause instanceof UnknownAction unknown) {
+            return new Outcome("failed", null, unknown.getMessage(), true);
+        }
         if (cause instanceof HighLevelFailure failure && failure.kind() != HighLevelFailure.Kind.RETRYABLE) {
             return new Outcome("failed", null, failure.getMessage(), true);
         }
@@ -133,14 +141,14 @@ public final class ActionOutcomes {
 
     private static boolean known(Throwable c) {
         return c instanceof PacedLater || c instanceof IntegrationNeedsReconnect || c instanceof HighLevelFailure
-                || c instanceof HighLevelUnavailable || c instanceof java.io.IOException;
+                || c instanceof HighLevelUnavailable || c instanceof java.io.IOException || c instanceof UnknownAction;
     }
 
     private static Throwable rootOf(Throwable t) {
         Throwable c = t;
         while (c != null) {
             if (c instanceof PacedLater || c instanceof IntegrationNeedsReconnect || c instanceof HighLevelFailure
-                    || c instanceof HighLevelUnavailable || c instanceof java.io.IOException) {
+                    || c instanceof HighLevelUnavailable || c instanceof java.io.IOException || c instanceof UnknownAction) {
                 return c;
             }
             if (c.getCause() == null || c.getCause() == c) {

@@ -180,4 +180,12 @@ class ActionOutcomesTest {
         assertThat(failure(deep).status()).isEqualTo("failed");
         assertThat(failure(deep).message()).isEqualTo("HighLevel answered 400");
     }
+
+    @Test
+    void anActionTheEngineDoesNotKnowFailsAtOnceSayingSo_neverRetriedNorSucceeded() {
+        Outcome outcome = failure(new org.apache.camel.RuntimeCamelException(new UnknownAction("send_sms")));
+        assertThat(outcome.status()).isEqualTo("failed");
+        assertThat(outcome.message()).isEqualTo("unknown action 'send_sms': this engine cannot perform it");
+        assertThat(outcome.dueAt()).isNull();
+    }
 }
