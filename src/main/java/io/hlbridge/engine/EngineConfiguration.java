@@ -65,10 +65,11 @@ public class EngineConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         EngineSettings settings = EngineSettings.from(
                 name -> Optional.ofNullable(context.getPropertiesComponent().resolveProperty(name).orElse(null)));
+        settings.requireHighLevel();
         EngineSecrets secrets = EngineSecrets.resolve(settings);
         SandboxMount sandbox = null;
         if (settings.sandboxMode()) {
-            sandbox = new SandboxMount(settings);
+            sandbox = new SandboxMount(settings, secrets);
             settings = sandbox.engineSettings();
             LOG.info("No HIGHLEVEL_CLIENT_ID: HighLevel is the built-in sandbox at {}", settings.highLevelApiUrl());
         }

@@ -32,14 +32,16 @@ public record EngineSettings(
         Optional<String> highLevelClientSecret,
         Duration prospectDelay,
         int delinquentAfter,
-        int logRetention) {
+        int logRetention,
+        boolean sandboxRequested) {
 
     /** The environment variables the engine reads (spec §9 plus the data dir and pool size). */
     public static final String[] VARIABLES = {
         "ENGINE_HTTP_PORT", "ENGINE_MANAGEMENT_PORT", "ENGINE_PUBLIC_URL", "ENGINE_ADMIN_TOKEN",
         "ENGINE_SECRET_KEY", "ENGINE_DATA_DIR", "ENGINE_DB_URL", "ENGINE_DB_USER", "ENGINE_DB_PASSWORD",
         "ENGINE_DB_POOL_SIZE", "HIGHLEVEL_API_URL", "HIGHLEVEL_AUTHORIZE_URL", "HIGHLEVEL_CLIENT_ID",
-        "HIGHLEVEL_CLIENT_SECRET", "ENGINE_PROSPECT_DELAY", "ENGINE_DELINQUENT_AFTER", "ENGINE_LOG_RETENTION"
+        "HIGHLEVEL_CLIENT_SECRET", "ENGINE_PROSPECT_DELAY", "ENGINE_DELINQUENT_AFTER", "ENGINE_LOG_RETENTION",
+        "ENGINE_SANDBOX"
     };
 
     /** {@code ENGINE_HTTP_PORT} → {@code engine.http-port}. */
@@ -84,19 +86,33 @@ public record EngineSettings(
                 optional.apply("highlevel.client-secret"),
                 duration(required.apply("engine.prospect-delay")),
                 integer(required.apply("engine.delinquent-after"), "ENGINE_DELINQUENT_AFTER"),
-                integer(required.apply("engine.log-retention"), "ENGINE_LOG_RETENTION"));
+                integer(required.apply("engine.log-retention"), "ENGINE_LOG_RETENTION"),
+                flag(optional.apply("engine.sandbox").orElse("false"), "ENGINE_SANDBOX"));
     }
 
     /** The same settings, talking to another HighLevel (the built-in sandbox, in the zero-setup default). */
     public EngineSettings withHighLevel(String apiUrl, String authorizeUrl, String clientId, String clientSecret) {
         return new EngineSettings(httpPort, managementPort, publicUrl, adminToken, secretKey, dataDir, dbUrl, dbUser,
                 dbPassword, dbPoolSize, apiUrl, authorizeUrl, Optional.of(clientId), Optional.of(clientSecret),
-                prospectDelay, delinquentAfter, logRetention);
+                prospectDelay, delinquentAfter, logRetention, sandboxRequested);
     }
 
-    /** No HighLevel app configured: the engine serves its built-in HighLevel sandbox instead. */
+    /**
+     * No HighLevel app configured: the engine serves its built-in HighLevel sandbox instead, but only
+     * on the embedded database or when asked for with {@code ENGINE_SANDBOX=true} (spec §9), so that
+     * no production deployment talks to a stand-in.
+     */
     public boolean sandboxMode() {
-        return highLevelClientId.isEmpty();
+        return highLevelClientId.isEmpty() && (embeddedDatabase() || sandboxRequested);
+    }
+
+    /** Refuses settings that would run against no HighLevel at all: an external database without an app. */
+    public void requireHighLevel() {
+        if (highLevelClientId.isEmpty() && !sandboxMode()) {
+            throw new IllegalStateException("ENGINE_DB_URL is set but HIGHLEVEL_CLIENT_ID is not: set HIGHLEVEL_CLIENT_ID and "
+                    + "HIGHLEVEL_CLIENT_SECRET to your HighLevel Marketplace app's credentials. The built-in HighLevel sandbox "
+                    + "runs only on the embedded database or with ENGINE_SANDBOX=true (tests and demos, never production).");
+        }
     }
 
     public boolean embeddedDatabase() {
@@ -109,6 +125,14 @@ public record EngineSettings(
         } catch (NumberFormatException e) {
             throw new IllegalStateException(variable + " must be a whole number, got '" + value + "'");
         }
+    }
+
+    private static boolean flag(String value, String variable) {
+        String v = value.trim().toLowerCase();
+        if (v.equals("true") || v.equals("false")) {
+            return v.equals("true");
+        }
+        throw new IllegalStateException(variable + " must be true or false, got '" + value + "'");
     }
 
     private static Duration duration(String value) {

@@ -2,6 +2,11 @@ package io.hlbridge.engine;
 
 import io.hlbridge.engine.highlevel.sandbox.HighLevelSandbox;
 import io.hlbridge.engine.highlevel.sandbox.SandboxSettings;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
@@ -13,15 +18,32 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 final class SandboxMount {
     static final String PREFIX = "/sandbox/highlevel";
 
-    private final HighLevelSandbox sandbox = new HighLevelSandbox();
+    private final HighLevelSandbox sandbox;
     private final EngineSettings engineSettings;
 
-    SandboxMount(EngineSettings settings) {
-        SandboxSettings defaults = SandboxSettings.defaults();
+    /**
+     * The sandbox's app secret is this engine's own (derived from its secret key, so replicas and
+     * restarts agree), never a fixed word anyone could use to exchange codes; its controls answer only
+     * the operator token.
+     */
+    SandboxMount(EngineSettings settings, EngineSecrets secrets) {
+        SandboxSettings sandboxSettings = SandboxSettings.defaults().toBuilder()
+                .clientSecret(clientSecret(secrets.secretKey())).build();
+        this.sandbox = new HighLevelSandbox(sandboxSettings, secrets.operatorToken());
         this.engineSettings = settings.withHighLevel(
                 "http://127.0.0.1:" + settings.httpPort() + PREFIX,
                 settings.publicUrl() + PREFIX + "/oauth/chooselocation",
-                defaults.clientId(), defaults.clientSecret());
+                sandboxSettings.clientId(), sandboxSettings.clientSecret());
+    }
+
+    static String clientSecret(String secretKey) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secretKey.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sbx_" + HexFormat.of().formatHex(mac.doFinal("highlevel-sandbox-client-secret".getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
     }
 
     EngineSettings engineSettings() {

@@ -202,7 +202,7 @@ class ConsoleBrowserIT {
     }
 
     private void sendAnOrderWhoseTagCallFailsOnce() {
-        HttpResponse<String> fault = engine.send("POST", "/sandbox/highlevel/_sandbox/faults", null,
+        HttpResponse<String> fault = engine.send("POST", "/sandbox/highlevel/_sandbox/faults", EngineUnderTest.OPERATOR_TOKEN,
                 "{\"path\":\"/tags\",\"status\":422,\"count\":1}");
         assertThat(fault.statusCode()).isEqualTo(201);
         HttpResponse<String> accepted = engine.send(Webhooks.signed(base, marketplaceId, webhookSecret, "msg_console_1",

@@ -45,6 +45,7 @@ public final class EngineUnderTest implements AutoCloseable {
         env.put("ENGINE_ADMIN_TOKEN", OPERATOR_TOKEN);
         env.put("ENGINE_SECRET_KEY", SECRET_KEY);
         env.put("ENGINE_DB_POOL_SIZE", "8");
+        env.put("ENGINE_SANDBOX", "true"); // an external database: the built-in sandbox only when asked for
         env.putAll(overrides);
         return startWith(env);
     }

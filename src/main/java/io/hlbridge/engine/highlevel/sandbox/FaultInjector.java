@@ -4,13 +4,12 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
- * Failure injection: the next {@code count} requests whose path contains a match of a regex either get a
+ * Failure injection: the next {@code count} requests whose path contains a given text either get a
  * given HTTP status or have their connection closed without an answer. Rules are consumed first-come.
- * The regex is searched (not fully matched) in the request path, so it works whatever prefix the sandbox
- * is mounted under.
+ * The text is matched literally (never compiled as a regex: a pattern from a request could take the
+ * event loop for seconds), anywhere in the path, so it works whatever prefix the sandbox is mounted under.
  */
 final class FaultInjector {
 
@@ -21,12 +20,12 @@ final class FaultInjector {
     }
 
     private static final class Rule {
-        final Pattern pattern;
+        final String pathPart;
         final Fault fault;
         int remaining;
 
-        Rule(Pattern pattern, Fault fault, int remaining) {
-            this.pattern = pattern;
+        Rule(String pathPart, Fault fault, int remaining) {
+            this.pathPart = pathPart;
             this.fault = fault;
             this.remaining = remaining;
         }
@@ -34,18 +33,19 @@ final class FaultInjector {
 
     private final List<Rule> rules = new ArrayList<>();
 
-    synchronized void failNext(String pathRegex, int status, int count) {
+    synchronized void failNext(String pathPart, int status, int count) {
         if (status < 100 || status > 599) throw new IllegalArgumentException("status must be an HTTP status");
-        add(pathRegex, new Fault(Mode.STATUS, status), count);
+        add(pathPart, new Fault(Mode.STATUS, status), count);
     }
 
-    synchronized void dropNext(String pathRegex, int count) {
-        add(pathRegex, new Fault(Mode.DROP, 0), count);
+    synchronized void dropNext(String pathPart, int count) {
+        add(pathPart, new Fault(Mode.DROP, 0), count);
     }
 
-    private void add(String pathRegex, Fault fault, int count) {
+    private void add(String pathPart, Fault fault, int count) {
         if (count <= 0) throw new IllegalArgumentException("count must be > 0");
-        rules.add(new Rule(Pattern.compile(pathRegex), fault, count));
+        if (pathPart.isEmpty()) throw new IllegalArgumentException("path must not be empty");
+        rules.add(new Rule(pathPart, fault, count));
     }
 
     synchronized void clear() {
@@ -56,7 +56,7 @@ final class FaultInjector {
     synchronized Optional<Fault> take(String path) {
         for (Iterator<Rule> it = rules.iterator(); it.hasNext(); ) {
             Rule rule = it.next();
-            if (rule.pattern.matcher(path).find()) {
+            if (path.contains(rule.pathPart)) {
                 if (--rule.remaining <= 0) {
                     it.remove();
                 }

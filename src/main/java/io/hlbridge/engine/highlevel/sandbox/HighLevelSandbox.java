@@ -1,5 +1,7 @@
 package io.hlbridge.engine.highlevel.sandbox;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
@@ -34,13 +36,24 @@ public final class HighLevelSandbox {
     private final FaultInjector faults = new FaultInjector();
     private final AtomicLong latencyMillis;
     private final AtomicBoolean rateLimitEnforced;
+    private final byte[] controlToken;
 
     public HighLevelSandbox() {
         this(SandboxSettings.defaults());
     }
 
     public HighLevelSandbox(SandboxSettings settings) {
+        this(settings, null);
+    }
+
+    /**
+     * A sandbox whose controls under {@code /_sandbox/…} (faults, latency, revocations, the contact
+     * listing…) answer only a request carrying {@code Authorization: Bearer <controlToken>}; null leaves
+     * them open, for a sandbox that only a test on loopback can reach.
+     */
+    public HighLevelSandbox(SandboxSettings settings, String controlToken) {
         this.settings = settings;
+        this.controlToken = controlToken == null ? null : ("Bearer " + controlToken).getBytes(StandardCharsets.UTF_8);
         this.locations = List.of(SandboxLocation.named(settings.clientId(), "Sandbox Location"),
                 SandboxLocation.named(settings.clientId(), "Sandbox Location 2"));
         this.tokens = new SandboxTokens(System::currentTimeMillis, settings.accessTokenLifetimeSeconds(),
@@ -77,6 +90,12 @@ public final class HighLevelSandbox {
     private void frontDoor(RoutingContext ctx) {
         String path = relativePath(ctx);
         if (path.startsWith("/_sandbox/") || path.equals("/_sandbox")) {
+            if (controlToken != null && !controlAuthorized(ctx.request().getHeader("Authorization"))) {
+                ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
+                        .putHeader("WWW-Authenticate", "Bearer")
+                        .end(SandboxResponder.errorBody(401, "The sandbox's controls need the engine's operator token").encode());
+                return;
+            }
             ctx.next();
             return;
         }
@@ -94,6 +113,11 @@ public final class HighLevelSandbox {
         }
         ctx.response().setStatusCode(f.status()).putHeader("Content-Type", "application/json")
                 .end(SandboxResponder.errorBody(f.status(), "Injected fault (sandbox)").encode());
+    }
+
+    private boolean controlAuthorized(String authorization) {
+        return authorization != null
+                && MessageDigest.isEqual(controlToken, authorization.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String relativePath(RoutingContext ctx) {
