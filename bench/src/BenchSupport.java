@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 /** What the benchmarks share: a durable PostgreSQL, the engine as a child process, signing, percentiles. */
 final class BenchSupport {
-    static final String OPERATOR = "op_bench_operator";
+    static final String OPERATOR = "op_bench_operator_0123456789abcdef0123";
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     private BenchSupport() {
@@ -138,7 +138,7 @@ final class BenchSupport {
         env.put("ENGINE_DB_URL", pg.getJdbcUrl("postgres", database));
         env.put("ENGINE_DB_USER", "postgres");
         env.put("ENGINE_ADMIN_TOKEN", OPERATOR);
-        env.put("ENGINE_SECRET_KEY", "bench-secret-key");
+        env.put("ENGINE_SECRET_KEY", "bench-secret-key-0123456789abcdef0123");
         env.put("ENGINE_HTTP_PORT", String.valueOf(httpPort));
         env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("ENGINE_ROUTES", "classpath:routes/*.camel.yaml");

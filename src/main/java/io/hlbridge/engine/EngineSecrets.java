@@ -20,7 +20,12 @@ import java.util.Properties;
 public record EngineSecrets(String operatorToken, String secretKey) {
     static final String FILE = "engine-secrets.properties";
 
+    /** A token or key shorter than this is refused: it could be guessed, or it is a placeholder. */
+    static final int MIN_LENGTH = 32;
+
     public static EngineSecrets resolve(EngineSettings settings) {
+        settings.adminToken().ifPresent(token -> refusePlaceholder("ENGINE_ADMIN_TOKEN", token, "openssl rand -hex 32"));
+        settings.secretKey().ifPresent(key -> refusePlaceholder("ENGINE_SECRET_KEY", key, "openssl rand -base64 32"));
         if (settings.adminToken().isPresent() && settings.secretKey().isPresent()) {
             return new EngineSecrets(settings.adminToken().get(), settings.secretKey().get());
         }
@@ -44,6 +49,18 @@ public record EngineSecrets(String operatorToken, String secretKey) {
         }
         return new EngineSecrets(settings.adminToken().orElse(stored.getProperty("operator-token")),
                 settings.secretKey().orElse(stored.getProperty("secret-key")));
+    }
+
+    /** Security review #3: a template's placeholder or a short word must not become a deployment's secret. */
+    static void refusePlaceholder(String variable, String value, String howToGenerate) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.startsWith("change-me") || v.startsWith("changeme") || v.startsWith("replace") || v.contains("placeholder")) {
+            throw new IllegalStateException(variable + " is a placeholder: set a random value (" + howToGenerate + ")");
+        }
+        if (value.trim().length() < MIN_LENGTH) {
+            throw new IllegalStateException(variable + " must be at least " + MIN_LENGTH + " random characters, got "
+                    + value.trim().length() + " (" + howToGenerate + ")");
+        }
     }
 
     private static Properties load(Path file) {

@@ -21,7 +21,7 @@ import org.jdbi.v3.core.Jdbi;
  * {@code Application.main} starts it, with settings given as environment variables.
  */
 public final class EngineUnderTest implements AutoCloseable {
-    public static final String OPERATOR_TOKEN = "op_test_operator_token";
+    public static final String OPERATOR_TOKEN = "op_test_operator_token_0123456789abcdef";
     public static final String SECRET_KEY = "test-secret-key-not-for-production";
 
     private final Main main;
