@@ -1,7 +1,7 @@
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hlbridge.engine.highlevel.sandbox.HighLevelSandbox;
-import io.hlbridge.engine.highlevel.sandbox.SandboxSettings;
+import io.hlbridge.sandbox.HighLevelSandbox;
+import io.hlbridge.sandbox.SandboxSettings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpRequest;

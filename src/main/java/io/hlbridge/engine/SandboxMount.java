@@ -1,7 +1,7 @@
 package io.hlbridge.engine;
 
-import io.hlbridge.engine.highlevel.sandbox.HighLevelSandbox;
-import io.hlbridge.engine.highlevel.sandbox.SandboxSettings;
+import io.hlbridge.sandbox.HighLevelSandbox;
+import io.hlbridge.sandbox.SandboxSettings;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;

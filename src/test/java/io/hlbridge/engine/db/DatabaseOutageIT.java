@@ -7,7 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
-import io.hlbridge.engine.highlevel.sandbox.SandboxSettings;
+import io.hlbridge.sandbox.SandboxSettings;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.HighLevelHarness;
 import io.hlbridge.engine.support.Marketplace;

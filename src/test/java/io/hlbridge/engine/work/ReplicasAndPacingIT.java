@@ -4,7 +4,7 @@ import static io.hlbridge.engine.support.Marketplace.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hlbridge.engine.highlevel.sandbox.SandboxSettings;
+import io.hlbridge.sandbox.SandboxSettings;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.HighLevelHarness;
 import io.hlbridge.engine.support.Marketplace;

@@ -1,4 +1,4 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 import io.hlbridge.engine.highlevel.HighLevelContract;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -8,9 +8,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.hlbridge.engine.highlevel.sandbox.SandboxTestClient.codeGrant;
-import static io.hlbridge.engine.highlevel.sandbox.SandboxTestClient.json;
-import static io.hlbridge.engine.highlevel.sandbox.SandboxTestClient.refreshGrant;
+import static io.hlbridge.sandbox.SandboxTestClient.codeGrant;
+import static io.hlbridge.sandbox.SandboxTestClient.json;
+import static io.hlbridge.sandbox.SandboxTestClient.refreshGrant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SandboxOAuthTest {

@@ -1,4 +1,4 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

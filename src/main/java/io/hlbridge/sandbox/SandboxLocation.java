@@ -1,4 +1,4 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 /** A fake sub-account (location) offered on the sandbox's chooselocation page. */
 public record SandboxLocation(String id, String name, String companyId) {

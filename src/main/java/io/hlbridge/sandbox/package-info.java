@@ -1,6 +1,6 @@
 /**
  * A built-in stand-in for HighLevel's OAuth and Contacts API v2 ({@code Version: 2021-07-28}), for the demo,
- * the tests and the benchmarks (PRODUCT.md §9). Entry point: {@link io.hlbridge.engine.highlevel.sandbox.HighLevelSandbox}.
+ * the tests and the benchmarks (PRODUCT.md §9). Entry point: {@link io.hlbridge.sandbox.HighLevelSandbox}.
  *
  * <h2>HighLevel endpoints (paths relative to wherever the router is mounted)</h2>
  * <ul>
@@ -13,14 +13,17 @@
  *       {@code GET /contacts/{id}}, {@code POST|DELETE /contacts/{id}/tags}.</li>
  * </ul>
  *
- * <h2>Control endpoints (never rate limited, delayed or faulted)</h2>
+ * <p>This package imports nothing of the engine; only the engine's wiring ({@code SandboxMount}) uses it.
+ *
+ * <h2>Control endpoints (never rate limited, delayed or faulted; mounted in the engine they need
+ * {@code Authorization: Bearer <operator token>})</h2>
  * <ul>
  *   <li>{@code GET /_sandbox/stats}, {@code GET /_sandbox/locations}, {@code GET /_sandbox/contacts[?locationId=]}</li>
  *   <li>{@code POST /_sandbox/tokens/expire}, {@code POST /_sandbox/locations/{locationId}/revoke}</li>
- *   <li>{@code POST /_sandbox/faults {"path":"regex","status":503,"count":2}} or
+ *   <li>{@code POST /_sandbox/faults {"path":"/contacts/upsert","status":503,"count":2}} (the path matched literally, anywhere in the request path) or
  *       {@code {"path":"regex","mode":"drop","count":1}}; {@code DELETE /_sandbox/faults}</li>
  *   <li>{@code PUT /_sandbox/latency {"ms":250}}, {@code PUT /_sandbox/rate-limit {"enforced":false}},
  *       {@code POST /_sandbox/reset}</li>
  * </ul>
  */
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;

@@ -1,4 +1,4 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-import static io.hlbridge.engine.highlevel.sandbox.SandboxTestClient.json;
+import static io.hlbridge.sandbox.SandboxTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SandboxRateLimitTest {

@@ -1,9 +1,9 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Runs the HighLevel sandbox alone: {@code java -cp … io.hlbridge.engine.highlevel.sandbox.HighLevelSandboxMain [port]}.
+ * Runs the HighLevel sandbox alone: {@code java -cp … io.hlbridge.sandbox.HighLevelSandboxMain [port]}.
  * Port from the first argument, else env {@code SANDBOX_PORT}, else 8090; host from env {@code SANDBOX_HOST}
  * (default 127.0.0.1).
  */

@@ -1,4 +1,4 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package io.hlbridge.engine.highlevel.sandbox;
+package io.hlbridge.sandbox;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import static io.hlbridge.engine.highlevel.sandbox.SandboxTestClient.json;
+import static io.hlbridge.sandbox.SandboxTestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
