@@ -26,7 +26,10 @@ public final class Database implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final String schemaVersion;
 
-    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String schemaVersion) {
+    private final DataDirLock lock;
+
+    private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String schemaVersion, DataDirLock lock) {
+        this.lock = lock;
         this.embedded = embedded;
         this.dataSource = dataSource;
         this.schemaVersion = schemaVersion;
@@ -37,8 +40,15 @@ public final class Database implements AutoCloseable {
         String url;
         String user = settings.dbUser();
         String password = settings.dbPassword();
+        DataDirLock lock = null;
         if (settings.embeddedDatabase()) {
-            embedded = startEmbedded(settings.dataDir());
+            lock = DataDirLock.take(settings.dataDir());
+            try {
+                embedded = startEmbedded(settings.dataDir());
+            } catch (RuntimeException e) {
+                lock.close();
+                throw e;
+            }
             url = embedded.getJdbcUrl("postgres", "postgres");
             user = "postgres";
             password = "";
@@ -66,12 +76,32 @@ public final class Database implements AutoCloseable {
             Flyway flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
             flyway.migrate();
             schemaVersion = flyway.info().current().getVersion().getVersion();
+            if (embedded != null) {
+                handBackLeasesOfAGoneEngine(dataSource);
+            }
         } catch (RuntimeException e) {
             closeQuietly(embedded);
+            if (lock != null) {
+                lock.close();
+            }
             throw e;
         }
         LOG.info("Database ready ({}), schema migrated", embedded != null ? "embedded PostgreSQL in " + settings.dataDir().resolve("postgres") : url);
-        return new Database(embedded, dataSource, schemaVersion);
+        return new Database(embedded, dataSource, schemaVersion, lock);
+    }
+
+    /**
+     * The embedded database has one engine, this one (the data-dir lock): every lease in it was taken
+     * by an engine that is gone (killed, crashed), so its events and actions are taken up at once
+     * instead of after their leases run out.
+     */
+    private static void handBackLeasesOfAGoneEngine(DataSource dataSource) {
+        int[] released = Sql.autoCommit(dataSource, c -> new int[] {
+                Sql.update(c, "UPDATE inbox_event SET lease_until = NULL WHERE status = 'pending' AND lease_until IS NOT NULL"),
+                Sql.update(c, "UPDATE action_job SET lease_until = NULL WHERE status IN ('pending', 'retrying') AND lease_until IS NOT NULL")});
+        if (released[0] + released[1] > 0) {
+            LOG.info("Took back what the previous engine had claimed when it stopped: {} event(s), {} action(s)", released[0], released[1]);
+        }
     }
 
     private static EmbeddedPostgres startEmbedded(Path dataDir) {
@@ -116,6 +146,9 @@ public final class Database implements AutoCloseable {
     public void close() {
         dataSource.close();
         closeQuietly(embedded);
+        if (lock != null) {
+            lock.close();
+        }
     }
 
     private static void closeQuietly(EmbeddedPostgres embedded) {

@@ -45,6 +45,19 @@ class EmbeddedDurabilityTest {
     }
 
     @Test
+    void aSecondEngineOnADataDirInUseRefusesToStart_andLeavesTheFirstsDatabaseRunning() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "locked-" + ProcessHandle.current().pid()).toAbsolutePath());
+        try (Database db = Database.open(settings(dir))) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> Database.open(settings(dir)))
+                    .hasMessageContaining("another engine is running on " + dir);
+            assertThat(show(db, "fsync")).isEqualTo("on");
+        }
+        try (Database again = Database.open(settings(dir))) {
+            assertThat(show(again, "fsync")).isEqualTo("on");
+        }
+    }
+
+    @Test
     void aStalePostmasterPidOfAGoneProcessDoesNotStopTheStart() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "stalepid-" + ProcessHandle.current().pid()).toAbsolutePath());
         try (Database db = Database.open(settings(dir))) {
