@@ -128,10 +128,14 @@ class EmbeddedCrashRestartIT {
             try {
                 int port = Integer.parseInt(Files.readAllLines(pidFile, StandardCharsets.UTF_8).get(3).trim());
                 Jdbi jdbi = Jdbi.create("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "");
+                long readyAt = System.nanoTime();
                 Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> jdbi.withHandle(h -> h.createQuery(
                         "SELECT count(*) FROM inbox_event WHERE status <> 'done'").mapTo(Integer.class).one()) == 0
                         && jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM action_job WHERE status <> 'succeeded'")
                         .mapTo(Integer.class).one()) == 0);
+                // jobs leased by the killed engine come back when their lease (ActionQueue.LEASE_SECONDS) runs out
+                System.out.printf("[%s] every stored event and action done %d ms after the restarted engine was ready%n", kill,
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - readyAt));
                 List<String> stored = jdbi.withHandle(h -> h.createQuery("SELECT webhook_id FROM inbox_event").mapTo(String.class).list());
                 assertThat(stored).doesNotHaveDuplicates().containsAll(accepted);
                 int jobs = jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM action_job").mapTo(Integer.class).one());
