@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.support.EngineProcess;
 import io.hlbridge.sandbox.SandboxSettings;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.HighLevelHarness;
 import io.hlbridge.engine.support.TestDatabase;
 import io.hlbridge.engine.support.Webhooks;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,8 +28,6 @@ import org.junit.jupiter.api.Test;
  * 202 is processed, every action completes exactly once, and HighLevel holds exactly the expected tags.
  */
 class CrashRecoveryIT {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
-
     @Test
     void aKilledEngineLosesNothingAndDoublesNothing() throws Exception {
         try (HighLevelHarness highLevel = new HighLevelHarness(SandboxSettings.builder().rateLimit(100_000, 10_000).latencyMillis(20).build())) {
@@ -47,21 +42,16 @@ class CrashRecoveryIT {
             String base = "http://127.0.0.1:" + env.get("ENGINE_HTTP_PORT");
 
             Process engine = startProcess(env, "first");
-            JsonNode m = Json.read(post(base + "/api/v1/marketplaces", EngineUnderTest.OPERATOR_TOKEN, "{\"name\":\"Crash\"}"));
-            String marketplace = m.path("id").asText();
-            String apiKey = m.path("api_key").asText();
-            String secret = m.path("webhook_secret").asText();
-            JsonNode integration = Json.read(post(base + "/api/v1/marketplaces/" + marketplace + "/integrations", apiKey, "{\"name\":\"HL\"}"));
-            approve(highLevel, base, integration.path("authorize_url").asText());
-            post(base + "/api/v1/marketplaces/" + marketplace + "/rules", apiKey, "{\"scope\":\"global\",\"trigger\":\"product.purchased\","
-                    + "\"integration_id\":\"" + integration.path("id").asText() + "\",\"action\":\"add_tags\",\"tags\":[\"bought\"]}");
+            EngineProcess.Shop shop = EngineProcess.shopTaggingBuyers(highLevel, base);
+            String marketplace = shop.marketplace();
+            String secret = shop.secret();
 
             List<String> accepted = new ArrayList<>();
             int sent = 0;
             long killAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
             while (System.nanoTime() < killAt) {
                 String id = "evt_" + sent;
-                HttpResponse<String> r = send(Webhooks.signed(base, marketplace, secret, id, Webhooks.order("k" + sent + "@example.com", "o" + sent, "p")));
+                HttpResponse<String> r = EngineProcess.send(Webhooks.signed(base, marketplace, secret, id, Webhooks.order("k" + sent + "@example.com", "o" + sent, "p")));
                 if (r != null && r.statusCode() == 202) {
                     accepted.add(id);
                 }
@@ -97,39 +87,6 @@ class CrashRecoveryIT {
     }
 
     static Process startProcess(Map<String, String> env, String name) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.hlbridge.engine.Application");
-        pb.environment().putAll(env);
-        pb.redirectErrorStream(true).redirectOutput(new File("target", "crash-engine-" + name + ".log"));
-        Process p = pb.start();
-        String ready = "http://127.0.0.1:" + env.get("ENGINE_MANAGEMENT_PORT") + "/observe/health/ready";
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            assertThat(p.isAlive()).as("engine process alive (see target/crash-engine-" + name + ".log)").isTrue();
-            HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(ready)).build());
-            return r != null && r.statusCode() == 200;
-        });
-        return p;
-    }
-
-    static void approve(HighLevelHarness highLevel, String base, String authorizeUrl) throws Exception {
-        HttpResponse<String> redirect = send(HttpRequest.newBuilder(URI.create(authorizeUrl.replace("/oauth/chooselocation?", "/oauth/chooselocation/approve?"))).build());
-        URI callback = URI.create(redirect.headers().firstValue("Location").orElseThrow());
-        HttpResponse<String> done = send(HttpRequest.newBuilder(URI.create(base + callback.getRawPath() + "?" + callback.getRawQuery())).build());
-        assertThat(done.statusCode()).isEqualTo(200);
-    }
-
-    static String post(String url, String bearer, String json) {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + bearer)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build());
-        assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
-        return r.body();
-    }
-
-    static HttpResponse<String> send(HttpRequest request) {
-        try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (Exception e) {
-            return null;
-        }
+        return EngineProcess.start(env, name, Duration.ofSeconds(60)).process();
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.support.EngineProcess;
 import io.hlbridge.sandbox.SandboxSettings;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.HighLevelHarness;
@@ -59,19 +60,19 @@ class GracefulShutdownIT {
             Map<String, String> envB = new HashMap<>(highLevel.engineEnvironment());
             envB.put("ENGINE_DB_URL", db);
             try (EngineUnderTest b = EngineUnderTest.start(envB)) {
-                JsonNode m = Json.read(CrashRecoveryIT.post(baseA + "/api/v1/marketplaces", EngineUnderTest.OPERATOR_TOKEN, "{\"name\":\"Shutdown\"}"));
+                JsonNode m = Json.read(EngineProcess.post(baseA + "/api/v1/marketplaces", EngineUnderTest.OPERATOR_TOKEN, "{\"name\":\"Shutdown\"}"));
                 String marketplace = m.path("id").asText();
                 String apiKey = m.path("api_key").asText();
                 String secret = m.path("webhook_secret").asText();
-                JsonNode integration = Json.read(CrashRecoveryIT.post(baseA + "/api/v1/marketplaces/" + marketplace + "/integrations", apiKey, "{\"name\":\"HL\"}"));
-                CrashRecoveryIT.approve(highLevel, baseA, integration.path("authorize_url").asText());
-                CrashRecoveryIT.post(baseA + "/api/v1/marketplaces/" + marketplace + "/rules", apiKey, "{\"scope\":\"global\",\"trigger\":\"product.purchased\","
+                JsonNode integration = Json.read(EngineProcess.post(baseA + "/api/v1/marketplaces/" + marketplace + "/integrations", apiKey, "{\"name\":\"HL\"}"));
+                EngineProcess.approve(baseA, integration.path("authorize_url").asText());
+                EngineProcess.post(baseA + "/api/v1/marketplaces/" + marketplace + "/rules", apiKey, "{\"scope\":\"global\",\"trigger\":\"product.purchased\","
                         + "\"integration_id\":\"" + integration.path("id").asText() + "\",\"action\":\"add_tags\",\"tags\":[\"bought\"]}");
                 highLevel.clearExchanges();
 
                 for (int i = 0; i < EVENTS; i++) {
                     String base = i % 2 == 0 ? baseA : b.baseUrl();
-                    HttpResponse<String> r = CrashRecoveryIT.send(Webhooks.signed(base, marketplace, secret, "evt_" + i, body(i)));
+                    HttpResponse<String> r = EngineProcess.send(Webhooks.signed(base, marketplace, secret, "evt_" + i, body(i)));
                     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
                 }
                 Jdbi jdbi = b.jdbi();
@@ -85,14 +86,14 @@ class GracefulShutdownIT {
                 a.destroy(); // SIGTERM
                 Thread probe = new Thread(() -> {
                     while (a.isAlive()) {
-                        HttpResponse<String> r = CrashRecoveryIT.send(HttpRequest.newBuilder(URI.create(readyA)).timeout(Duration.ofSeconds(5)).build());
+                        HttpResponse<String> r = EngineProcess.send(HttpRequest.newBuilder(URI.create(readyA)).timeout(Duration.ofSeconds(5)).build());
                         readiness.add(new Seen(System.nanoTime(), r == null ? -1 : r.statusCode(), r == null ? null : r.body()));
                         sleepQuietly(50);
                     }
                 });
                 Thread store = new Thread(() -> {
                     for (int i = 0; a.isAlive(); i++) {
-                        HttpResponse<String> r = CrashRecoveryIT.send(Webhooks.signed(baseA, marketplace, secret, "late_" + i, body(1000 + i)));
+                        HttpResponse<String> r = EngineProcess.send(Webhooks.signed(baseA, marketplace, secret, "late_" + i, body(1000 + i)));
                         webhooks.add(new Seen(System.nanoTime(), r == null ? -1 : r.statusCode(), r == null ? null : r.body()));
                         sleepQuietly(50);
                     }
