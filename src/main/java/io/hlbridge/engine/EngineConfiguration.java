@@ -150,7 +150,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch));
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
-        registry.bind("actionOutcomes", new ActionOutcomes(queue));
+        registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));
         registry.bind("highLevelRequests", new HighLevelRequests(settings.highLevelApiUrl()));
         registry.bind("highLevelResponses", responses);
         registry.bind("highLevelAuth", new HighLevelAuth(registry.lookupByNameAndType("highLevelTokens", HighLevelTokens.class),

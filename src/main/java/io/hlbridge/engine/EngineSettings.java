@@ -33,7 +33,8 @@ public record EngineSettings(
         Duration prospectDelay,
         int delinquentAfter,
         int logRetention,
-        boolean sandboxRequested) {
+        boolean sandboxRequested,
+        io.hlbridge.engine.work.RetrySchedule retrySchedule) {
 
     /** The environment variables the engine reads (spec §9 plus the data dir and pool size). */
     public static final String[] VARIABLES = {
@@ -41,7 +42,7 @@ public record EngineSettings(
         "ENGINE_SECRET_KEY", "ENGINE_DATA_DIR", "ENGINE_DB_URL", "ENGINE_DB_USER", "ENGINE_DB_PASSWORD",
         "ENGINE_DB_POOL_SIZE", "HIGHLEVEL_API_URL", "HIGHLEVEL_AUTHORIZE_URL", "HIGHLEVEL_CLIENT_ID",
         "HIGHLEVEL_CLIENT_SECRET", "ENGINE_PROSPECT_DELAY", "ENGINE_DELINQUENT_AFTER", "ENGINE_LOG_RETENTION",
-        "ENGINE_SANDBOX"
+        "ENGINE_SANDBOX", "ENGINE_RETRY_DELAYS", "ENGINE_RETRY_GIVE_UP_AFTER"
     };
 
     /** {@code ENGINE_HTTP_PORT} → {@code engine.http-port}. */
@@ -87,14 +88,17 @@ public record EngineSettings(
                 duration(required.apply("engine.prospect-delay")),
                 integer(required.apply("engine.delinquent-after"), "ENGINE_DELINQUENT_AFTER"),
                 integer(required.apply("engine.log-retention"), "ENGINE_LOG_RETENTION"),
-                flag(optional.apply("engine.sandbox").orElse("false"), "ENGINE_SANDBOX"));
+                flag(optional.apply("engine.sandbox").orElse("false"), "ENGINE_SANDBOX"),
+                io.hlbridge.engine.work.RetrySchedule.parse(
+                        optional.apply("engine.retry-delays").orElse(io.hlbridge.engine.work.RetrySchedule.DEFAULT_DELAYS),
+                        optional.apply("engine.retry-give-up-after").orElse(io.hlbridge.engine.work.RetrySchedule.DEFAULT_GIVE_UP_AFTER)));
     }
 
     /** The same settings, talking to another HighLevel (the built-in sandbox, in the zero-setup default). */
     public EngineSettings withHighLevel(String apiUrl, String authorizeUrl, String clientId, String clientSecret) {
         return new EngineSettings(httpPort, managementPort, publicUrl, adminToken, secretKey, dataDir, dbUrl, dbUser,
                 dbPassword, dbPoolSize, apiUrl, authorizeUrl, Optional.of(clientId), Optional.of(clientSecret),
-                prospectDelay, delinquentAfter, logRetention, sandboxRequested);
+                prospectDelay, delinquentAfter, logRetention, sandboxRequested, retrySchedule);
     }
 
     /**

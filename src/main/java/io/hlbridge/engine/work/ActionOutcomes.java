@@ -23,9 +23,15 @@ public final class ActionOutcomes {
     private static final Logger LOG = LoggerFactory.getLogger(ActionOutcomes.class);
 
     private final ActionQueue queue;
+    private final RetrySchedule retries;
 
     public ActionOutcomes(ActionQueue queue) {
+        this(queue, RetrySchedule.DEFAULT);
+    }
+
+    public ActionOutcomes(ActionQueue queue, RetrySchedule retries) {
         this.queue = queue;
+        this.retries = retries;
     }
 
     /** The body is a claimed job; its integration must be usable. */
@@ -91,7 +97,7 @@ public final class ActionOutcomes {
         } else if (!known(cause)) {
             LOG.warn("action {} failed unexpectedly; it will be retried", job.logId(), caught);
         }
-        Outcome outcome = failureOf(job, caught, Instant.now());
+        Outcome outcome = failureOf(job, caught, Instant.now(), retries);
         if (outcome.status().equals("deferred")) {
             queue.deferToSlot(job, outcome.dueAt(), ActionExchange.calls(exchange), learned(exchange));
             return;
@@ -106,6 +112,10 @@ public final class ActionOutcomes {
      * {@link RetrySchedule} (429, 5xx, no answer, anything unexpected), {@code failed} once it gives up.
      */
     static Outcome failureOf(ActionJob job, Throwable caught, Instant now) {
+        return failureOf(job, caught, now, RetrySchedule.DEFAULT);
+    }
+
+    static Outcome failureOf(ActionJob job, Throwable caught, Instant now, RetrySchedule retries) {
         Throwable cause = rootOf(caught);
         if (cause instanceof PacedLater paced) {
             return new Outcome("deferred", paced.slot(), null, false);
@@ -132,11 +142,11 @@ public final class ActionOutcomes {
             reason = "unexpected error: " + cause.getClass().getSimpleName();
         }
         Instant first = job.firstAttemptAt() == null ? now : job.firstAttemptAt();
-        Optional<Instant> next = RetrySchedule.next(job.attempts() + 1, first, now, retryAfter);
+        Optional<Instant> next = retries.next(job.attempts() + 1, first, now, retryAfter);
         if (next.isPresent()) {
             return new Outcome("retrying", next.get(), reason + "; next attempt at " + next.get(), true);
         }
-        return new Outcome("failed", null, reason + "; gave up after 3 days of retries", true);
+        return new Outcome("failed", null, reason + "; gave up after " + retries.windowInWords() + " of retries", true);
     }
 
     private static boolean known(Throwable c) {

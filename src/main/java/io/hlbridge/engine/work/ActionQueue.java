@@ -122,14 +122,22 @@ public final class ActionQueue {
 
     /**
      * Leases up to {@code limit} due jobs (a job paced to a slot is taken a moment early, so its worker
-     * is ready on time); a crashed replica's lease runs out and the job comes back.
+     * is ready on time); a crashed replica's lease runs out and the job comes back. A job waits while an
+     * earlier job of the same customer (integration and email) is unfinished, so a customer's actions
+     * are done in order even when an earlier one is retrying through a HighLevel outage (index V9).
      */
     public List<ActionJob> claimDue(int limit) {
         return Sql.autoCommit(dataSource, c -> Sql.list(c, """
                 WITH due AS (
-                    SELECT id FROM action_job
+                    SELECT id FROM action_job a
                      WHERE status IN ('pending', 'retrying') AND due_at <= clock_timestamp() + interval '100 milliseconds'
                        AND (lease_until IS NULL OR lease_until < now())
+                       AND NOT EXISTS (
+                           SELECT 1 FROM action_job earlier
+                            WHERE earlier.status IN ('pending', 'retrying', 'waiting')
+                              AND earlier.integration_id = a.integration_id
+                              AND lower(trim(earlier.customer->>'email')) = lower(trim(a.customer->>'email'))
+                              AND earlier.id < a.id)
                      ORDER BY due_at
                      LIMIT ?
                      FOR UPDATE SKIP LOCKED)

@@ -42,6 +42,11 @@ public final class HighLevelHarness implements AutoCloseable {
         return sandbox.sandbox();
     }
 
+    /** The recording proxy itself, for tests that make HighLevel fail (a stub at a higher priority). */
+    public WireMockServer proxy() {
+        return proxy;
+    }
+
     public String apiUrl() {
         return proxy.baseUrl();
     }

@@ -295,6 +295,11 @@ class ActionFlowIT {
         rule(s, "global", null, "product.purchased", "remove_tags", "[\"c\"]");
         s.marketplace().deliver("evt_x1", Webhooks.order("contract@example.com", "ox1", "p"));
         s.marketplace().awaitActions("evt_x1", 2, status("succeeded", "skipped"));
+        // enough traffic of its own, whatever ran before (a customer's actions now run one after another)
+        for (int i = 2; i <= 4; i++) {
+            s.marketplace().deliver("evt_x" + i, Webhooks.order("contract" + i + "@example.com", "ox" + i, "p"));
+            s.marketplace().awaitActions("evt_x" + i, 2, status("succeeded", "skipped"));
+        }
         HighLevelContract contract = HighLevelContract.get();
         int checked = 0;
         for (ServeEvent e : highLevel.exchanges()) {
