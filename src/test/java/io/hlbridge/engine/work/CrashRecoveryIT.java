@@ -2,14 +2,12 @@ package io.hlbridge.engine.work;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.support.EngineProcess;
-import io.hlbridge.sandbox.SandboxSettings;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.HighLevelHarness;
 import io.hlbridge.engine.support.TestDatabase;
 import io.hlbridge.engine.support.Webhooks;
+import io.hlbridge.sandbox.SandboxSettings;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
