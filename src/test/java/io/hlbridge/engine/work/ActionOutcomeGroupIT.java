@@ -52,7 +52,14 @@ class ActionOutcomeGroupIT {
                     List.of("buyer"), "product.purchased", "evt_" + email.trim(), "order.completed", "prod_1",
                     new Customer(email, null, null, null, null, null, null, null, null), "webhook", true, "HL", null))));
         }
-        List<ActionJob> jobs = queue.claimDue(10).stream().sorted(Comparator.comparingLong(ActionJob::id)).toList();
+        // the claim hands out one job per customer at a time (claimDue); the group is written as if
+        // their leases had crossed, to prove each outcome still ends its own job
+        assertEquals(2, queue.claimDue(10).size());
+        List<ActionJob> jobs = Sql.autoCommit(pool, c -> Sql.list(c, """
+                SELECT j.*, i.location_id, i.status AS integration_status, i.access_token_enc, i.token_expires_at,
+                       NULL AS contact_id
+                  FROM action_job j JOIN integration i ON i.id = j.integration_id ORDER BY j.id""", ActionQueue::map))
+                .stream().sorted(Comparator.comparingLong(ActionJob::id)).toList();
         assertEquals(4, jobs.size());
         Instant retryAt = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MICROS);
         Instant slot = Instant.now().plusSeconds(5).truncatedTo(ChronoUnit.MICROS);
