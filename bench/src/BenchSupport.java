@@ -141,7 +141,7 @@ final class BenchSupport {
         env.put("ENGINE_SECRET_KEY", "bench-secret-key-0123456789abcdef0123");
         env.put("ENGINE_HTTP_PORT", String.valueOf(httpPort));
         env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(managementPort));
-        env.put("ENGINE_ROUTES", "classpath:routes/*.camel.yaml");
+        env.put("ENGINE_ROUTES", "classpath:routes/**/*.camel.yaml");
         env.put("ENGINE_SANDBOX", "true"); // an external database: ingest runs against the built-in sandbox; deliver sets its own HighLevel
         env.putAll(extra);
         System.getenv().forEach((k, v) -> {

@@ -33,6 +33,6 @@ public final class Application {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
-        return Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml";
+        return Files.isDirectory(Path.of("routes")) ? "file:routes/**/*.camel.yaml" : "classpath:routes/**/*.camel.yaml";
     }
 }

@@ -39,7 +39,14 @@ import io.hlbridge.engine.integrations.IntegrationListener;
 import io.hlbridge.engine.integrations.IntegrationsModule;
 import io.hlbridge.engine.marketplace.MarketplaceApi;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
+import io.hlbridge.engine.eventlog.SourceReceipts;
+import io.hlbridge.engine.sources.SourceIntake;
+import io.hlbridge.engine.sources.SourcePlatform;
+import io.hlbridge.engine.sources.SourcePlatforms;
+import io.hlbridge.engine.sources.SourceStore;
+import io.hlbridge.engine.sources.SourcesApi;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -104,6 +111,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("webhookIntake", new WebhookIntake(marketplaces, schema, new Inbox(database.dataSource()), clock,
                 new EngineMetrics(context)));
         IntegrationsModule.bind(context, settings, jdbi, secretBox, marketplaces, clock);
+        bindSources(context, settings, jdbi, database.dataSource(), secretBox, marketplaces, schema, clock);
         bindEngineCore(context, settings, jdbi, database.dataSource(), clock);
 
         ShutdownSequence shutdown = new ShutdownSequence(database.dataSource());
@@ -130,6 +138,28 @@ public class EngineConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /**
+     * Store platforms' own webhooks (spec §3a): the sources API, the shared intake and one bean per
+     * platform, named as its route file names it ({@code stripeSource} …).
+     */
+    private static void bindSources(CamelContext context, EngineSettings settings, Jdbi jdbi, DataSource dataSource,
+                                    SecretBox secretBox, MarketplaceStore marketplaces, StoreEventSchema schema, Clock clock) {
+        Registry registry = context.getRegistry();
+        List<SourcePlatform> platforms = List.of();
+        platforms.forEach(p -> registry.bind(beanName(p), p));
+        SourcePlatforms byId = new SourcePlatforms(platforms);
+        SourceStore store = new SourceStore(jdbi, secretBox);
+        registry.bind("sourcesApi", new SourcesApi(store, byId, marketplaces, settings.publicUrl()));
+        registry.bind("sourceIntake", new SourceIntake(store, byId, schema, new Inbox(dataSource), new EngineMetrics(context)));
+        registry.bind("sourceReceipts", new SourceReceipts(dataSource));
+    }
+
+    /** {@code woocommerce} → {@code wooCommerceSource}: the platform class's name, bean-cased. */
+    private static String beanName(SourcePlatform platform) {
+        String simple = platform.getClass().getSimpleName();
+        return Character.toLowerCase(simple.charAt(0)) + simple.substring(1);
     }
 
     /**

@@ -27,7 +27,7 @@ public final class EventLogQueries {
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
     static final Set<String> KINDS = Set.of("event", "trigger", "action");
-    static final Set<String> STATUSES = Set.of("accepted", "duplicate", "rejected", "fired", "suppressed", "pending",
+    static final Set<String> STATUSES = Set.of("accepted", "duplicate", "rejected", "ignored", "ping", "fired", "suppressed", "pending",
             "waiting", "retrying", "succeeded", "skipped", "failed", "canceled");
 
     private final Jdbi jdbi;
@@ -44,7 +44,7 @@ public final class EventLogQueries {
         StringBuilder where = new StringBuilder("marketplace_id = :marketplace");
         List<java.util.function.Consumer<Query>> binds = new ArrayList<>();
         binds.add(q -> q.bind("marketplace", marketplaceId));
-        for (String column : List.of("kind", "trigger", "action", "status", "product_id", "integration_id")) {
+        for (String column : List.of("kind", "trigger", "action", "status", "product_id", "integration_id", "source_id")) {
             String value = blankToNull(params.get(column));
             if (value == null) {
                 continue;
@@ -60,7 +60,8 @@ public final class EventLogQueries {
         }
         String text = blankToNull(params.get("q"));
         if (text != null) {
-            where.append(" AND concat_ws(' ', email, message, event_id, event_type, trigger, product_id, rule_id, integration_id)"
+            where.append(" AND concat_ws(' ', email, message, event_id, event_type, trigger, product_id, rule_id, integration_id,"
+                    + " source_id, platform, platform_event_type)"
                     + " ILIKE :q ESCAPE '\\'");
             String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
             binds.add(q -> q.bind("q", pattern));
@@ -109,7 +110,7 @@ public final class EventLogQueries {
         o.put("created_at", rs.getObject("created_at", OffsetDateTime.class).toInstant().toString());
         o.put("updated_at", rs.getObject("updated_at", OffsetDateTime.class).toInstant().toString());
         for (String column : List.of("kind", "status", "event_id", "event_type", "trigger", "rule_id", "action",
-                "integration_id", "product_id", "email", "message", "replay_of")) {
+                "integration_id", "product_id", "email", "message", "replay_of", "source_id", "platform", "platform_event_type")) {
             o.put(column, rs.getString(column));
         }
         o.set("calls", Json.read(rs.getString("calls")));

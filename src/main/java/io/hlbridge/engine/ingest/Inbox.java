@@ -30,6 +30,31 @@ public final class Inbox {
         return inserted == 1 ? Outcome.ACCEPTED : Outcome.DUPLICATE;
     }
 
+    /** One event of a batch: its idempotency key, the event and its text as stored. */
+    public record Entry(String webhookId, JsonNode event, String payload) {
+    }
+
+    /**
+     * Commits several events of one delivery together (a store platform's webhook that becomes more
+     * than one store event), plus {@code alsoInTransaction}; returns each one's outcome in order.
+     */
+    public java.util.List<Outcome> storeAll(String marketplaceId, java.util.List<Entry> entries,
+                                            Sql.Work<Void> alsoInTransaction) {
+        return Sql.inTransaction(dataSource, c -> {
+            java.util.List<Outcome> outcomes = new java.util.ArrayList<>();
+            for (Entry e : entries) {
+                int inserted = Sql.update(c, """
+                        INSERT INTO inbox_event (marketplace_id, webhook_id, event_type, ordering_key, payload)
+                        VALUES (?, ?, ?, ?, CAST(? AS jsonb))
+                        ON CONFLICT (marketplace_id, webhook_id) DO NOTHING""",
+                        marketplaceId, e.webhookId(), e.event().path("type").asText(), orderingKey(e.event()), e.payload());
+                outcomes.add(inserted == 1 ? Outcome.ACCEPTED : Outcome.DUPLICATE);
+            }
+            alsoInTransaction.run(c);
+            return outcomes;
+        });
+    }
+
     /**
      * Events about one customer (and so about each of their orders and subscriptions) share a key
      * and are processed in the order they were accepted.

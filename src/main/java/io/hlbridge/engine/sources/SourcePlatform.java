@@ -5,6 +5,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One store platform of PRODUCT.md §3a. A subclass says, as pure Java testable without Camel, how the
@@ -16,6 +18,8 @@ public abstract class SourcePlatform {
     public static final String SOURCE = "source";
     public static final String DELIVERY = "sourceDelivery";
     public static final String TRANSLATION = "sourceTranslation";
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourcePlatform.class);
 
     private final Clock clock;
 
@@ -81,7 +85,12 @@ public abstract class SourcePlatform {
         try {
             translation = translationOf(delivery);
         } catch (Untranslatable e) {
-            translation = new Translation.Rejected(bestEffortType(delivery), e.getMessage());
+            translation = new Translation.Rejected(bestEffortTypeOf(delivery), e.getMessage());
+        } catch (RuntimeException unexpected) {
+            // a translator's bug, not the platform's: still never a 5xx (the platform would only resend it)
+            LOG.warn("{} delivery could not be translated: {}", displayName(), unexpected.toString(), unexpected);
+            translation = new Translation.Rejected(bestEffortTypeOf(delivery),
+                    "the engine could not translate this delivery (" + unexpected.getClass().getSimpleName() + ")");
         }
         exchange.setProperty(TRANSLATION, translation);
     }
@@ -89,6 +98,14 @@ public abstract class SourcePlatform {
     /** The route's ping test. */
     public final boolean isPing(Exchange exchange) {
         return isPing(exchange.getProperty(DELIVERY, Delivery.class));
+    }
+
+    private String bestEffortTypeOf(Delivery delivery) {
+        try {
+            return bestEffortType(delivery);
+        } catch (RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** The platform's event type when the delivery could not be translated, or null. */
