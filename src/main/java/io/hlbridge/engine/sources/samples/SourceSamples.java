@@ -10,6 +10,16 @@ import java.util.Map;
  */
 public interface SourceSamples {
 
+    /** One of each platform's samples, in the order the console lists the platforms. */
+    static java.util.List<SourceSamples> all() {
+        return java.util.List.of();
+    }
+
+    /** The samples of {@code platform}, or null. */
+    static SourceSamples of(String platform) {
+        return all().stream().filter(s -> s.platform().equals(platform)).findFirst().orElse(null);
+    }
+
     /** The platform id: {@code samcart}, {@code stripe}, {@code woocommerce}, {@code thrivecart}, {@code shopify}. */
     String platform();
 
