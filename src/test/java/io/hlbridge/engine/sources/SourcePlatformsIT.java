@@ -264,6 +264,31 @@ class SourcePlatformsIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("platforms")
+    void aDeliveryThatAuthenticatesButCannotBeTranslated_isLoggedRejectedWithTheReason_neverA5xx(SourceSamples samples) {
+        Shop shop = shop(samples);
+        Buyer b = buyer(samples);
+        Sample purchase = samples.purchase(b);
+        String body = new String(purchase.body(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace(b.email(), "").replace(java.net.URLEncoder.encode(b.email(), java.nio.charset.StandardCharsets.UTF_8), "");
+        Sample withoutEmail = new Sample(purchase.method(), purchase.headers(), body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        HttpResponse<String> r = send(shop, samples, withoutEmail, shop.secret(), shop.webhookUrl());
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 400);
+        if (r.statusCode() == 400) {
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/problem+json");
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> sourceEntries(shop, "status=rejected").size() > 0);
+        JsonNode entry = sourceEntries(shop, "status=rejected").get(0);
+        assertThat(entry.path("message").asText()).containsIgnoringCase("email");
+        assertThat(entry.path("platform").asText()).isEqualTo(samples.platform());
+        String everything = shop.marketplace().logs("limit=200").toString();
+        assertThat(everything).doesNotContain(shop.webhookUrl().substring(shop.webhookUrl().lastIndexOf('/') + 1));
+        if (shop.secret() != null) {
+            assertThat(everything).doesNotContain(shop.secret());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("platforms")
     void aBadSignatureIs401_notLogged_andNothingHappens(SourceSamples samples) {
         Shop shop = shop(samples);
         assumeTrue(shop.secret() != null, samples.platform() + " signs nothing: the URL key is its only credential");
