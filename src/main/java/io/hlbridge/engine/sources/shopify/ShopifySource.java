@@ -62,6 +62,7 @@ public final class ShopifySource extends SourcePlatform {
 
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$");
     private static final Pattern CURRENCY = Pattern.compile("^[A-Za-z]{3}$");
+    private static final BigInteger MAX_CENTS = BigInteger.valueOf(9_007_199_254_740_991L);
 
     public ShopifySource(Clock clock) {
         super(clock);
@@ -205,9 +206,10 @@ public final class ShopifySource extends SourcePlatform {
         Map<String, Line> lines = new LinkedHashMap<>();
         List<JsonNode> lineItems = list(order, "line_items", "line_items");
         for (int i = 0; i < lineItems.size(); i++) {
-            Line line = orderLine(lineItems.get(i), "line_items[" + i + "]");
+            String path = "line_items[" + i + "]";
+            Line line = orderLine(lineItems.get(i), path);
             if (line != null) {
-                lines.merge(line.productId(), line, Line::plus);
+                lines.merge(line.productId(), line, (a, b) -> a.plus(b, path));
             }
         }
         if (lines.isEmpty()) {
@@ -229,23 +231,31 @@ public final class ShopifySource extends SourcePlatform {
     }
 
     private static long times(long unitCents, int quantity, String path) {
-        try {
-            return Math.multiplyExact(unitCents, quantity);
-        } catch (ArithmeticException e) {
-            throw new Untranslatable(path + ".price × quantity is out of range");
+        return inRange(BigInteger.valueOf(unitCents).multiply(BigInteger.valueOf(quantity)), path + ".price × quantity");
+    }
+
+    private static long add(long a, long b, String path) {
+        return inRange(BigInteger.valueOf(a).add(BigInteger.valueOf(b)), path + " (a sum of amounts)");
+    }
+
+    /** Amounts in cents up to the store event's limit (2^53 - 1, the largest integer JSON readers keep exact). */
+    private static long inRange(BigInteger cents, String what) {
+        if (cents.signum() < 0 || cents.compareTo(MAX_CENTS) > 0) {
+            throw new Untranslatable(what + " is out of range");
         }
+        return cents.longValue();
     }
 
     /** The line's discounts: its {@code discount_allocations} where Shopify lists them, else {@code total_discount}. */
     private static long discounts(JsonNode lineItem, String path) {
         List<JsonNode> allocations = list(lineItem, "discount_allocations", path + ".discount_allocations");
         if (allocations.isEmpty()) {
-            String total = text(lineItem, "total_discount", path + ".total_discount");
-            return total == null ? 0 : StoreEvents.cents(total, path + ".total_discount");
+            return text(lineItem, "total_discount", path + ".total_discount") == null ? 0
+                    : nonNegativeCents(lineItem, "total_discount", path + ".total_discount");
         }
         long sum = 0;
         for (int i = 0; i < allocations.size(); i++) {
-            sum += nonNegativeCents(allocations.get(i), "amount", path + ".discount_allocations[" + i + "].amount");
+            sum = add(sum, nonNegativeCents(allocations.get(i), "amount", path + ".discount_allocations[" + i + "].amount"), path);
         }
         return sum;
     }
@@ -319,7 +329,7 @@ public final class ShopifySource extends SourcePlatform {
             if (!lines.containsKey(productId)) {
                 throw new Untranslatable(linePath + " refunds product " + productId + ", which is not in the order's line_items");
             }
-            out.merge(productId, nonNegativeCents(refundLine, "subtotal", linePath + ".subtotal"), Long::sum);
+            out.merge(productId, nonNegativeCents(refundLine, "subtotal", linePath + ".subtotal"), (a, b) -> add(a, b, linePath));
         }
         return out;
     }
@@ -355,7 +365,7 @@ public final class ShopifySource extends SourcePlatform {
             JsonNode t = transactions.get(k);
             String tPath = path + ".transactions[" + k + "]";
             if ("refund".equals(text(t, "kind", tPath + ".kind")) && "success".equals(text(t, "status", tPath + ".status"))) {
-                sum += nonNegativeCents(t, "amount", tPath + ".amount");
+                sum = add(sum, nonNegativeCents(t, "amount", tPath + ".amount"), path);
             }
         }
         return sum;
@@ -476,10 +486,10 @@ public final class ShopifySource extends SourcePlatform {
         if (node.isIntegralNumber()) {
             return node.bigIntegerValue().toString();
         }
-        if (node.isNumber()) {
+        if (node.isNumber() && Double.isFinite(node.doubleValue())) {
             return node.decimalValue().toPlainString();
         }
-        throw new Untranslatable(path + " is not a text or a number");
+        throw new Untranslatable(path + " is not a text or a finite number");
     }
 
     /** Shopify's numeric ids, as text. */
@@ -520,7 +530,7 @@ public final class ShopifySource extends SourcePlatform {
         if (cents < 0) {
             throw new Untranslatable(path + " is negative");
         }
-        return cents;
+        return inRange(BigInteger.valueOf(cents), path);
     }
 
     private static int quantity(JsonNode lineItem, String path) {
@@ -579,8 +589,9 @@ public final class ShopifySource extends SourcePlatform {
 
     /** One order item: a product's lines of the order added up. */
     private record Line(String productId, String name, String sku, long priceCents, int quantity) {
-        Line plus(Line other) {
-            return new Line(productId, name, sku, priceCents + other.priceCents, quantity + other.quantity);
+        Line plus(Line other, String path) {
+            return new Line(productId, name, sku, add(priceCents, other.priceCents, path),
+                    (int) Math.min(Integer.MAX_VALUE, (long) quantity + other.quantity));
         }
     }
 }
