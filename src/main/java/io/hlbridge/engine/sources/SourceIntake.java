@@ -12,6 +12,7 @@ import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.ingest.Inbox;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
  * The steps of {@code POST /sources/{sourceId}/{key}} (PRODUCT.md §3a) that every platform shares:
@@ -63,16 +65,19 @@ public final class SourceIntake {
     public void receive(Exchange exchange) {
         Message in = exchange.getMessage();
         StorableText.requireStorableParameters(in);
-        String sourceId = in.getHeader("sourceId", String.class);
+        // the path's own parameters, not headers: a form body's fields become headers too (one may be named "key")
+        String[] path = in.getHeader(Exchange.HTTP_PATH, "", String.class).split("/");
+        String sourceId = path.length == 4 ? path[2] : "";
+        String key = path.length == 4 ? path[3] : null;
         Source source;
         try {
-            source = sources.authenticate(sourceId, in.getHeader("key", String.class))
+            source = sources.authenticate(sourceId, key)
                     .orElseThrow(() -> ProblemException.notFound("no source with id '" + sourceId + "'"));
         } catch (SourceStore.WrongKey wrongKey) {
             throw ProblemException.unauthorized(wrongKey.getMessage() + ": copy the webhook URL again from the console");
         }
-        byte[] body = in.getBody(byte[].class);
-        if (body != null && body.length > WebhookIntake.MAX_BODY_BYTES) {
+        byte[] body = rawBody(in);
+        if (body.length > WebhookIntake.MAX_BODY_BYTES) {
             throw new ProblemException(413, "Payload too large", "a delivery may be at most 1 MiB");
         }
         exchange.setProperty(SourcePlatform.SOURCE, source);
@@ -204,9 +209,35 @@ public final class SourceIntake {
         return source.id() + ":" + StorableText.clean(key.length() > 200 ? key.substring(0, 200) : key);
     }
 
-    /** The request's HTTP headers (Camel's own and the path's parameters left out: the key is one). */
+    /**
+     * The body as sent. Vert.x decodes a form-encoded body into fields (and Camel makes them the body
+     * and headers), so it is written again from the request's fields, in their order: the form
+     * platforms (ThriveCart, WooCommerce's ping) sign no bytes, and a signature over a form never verifies.
+     */
+    private static byte[] rawBody(Message in) {
+        if (in instanceof HttpMessage http && isForm(http.getRequest().getHeader("Content-Type"))) {
+            StringBuilder form = new StringBuilder();
+            for (Map.Entry<String, String> field : http.getRequest().formAttributes().entries()) {
+                form.append(form.length() == 0 ? "" : "&").append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8))
+                        .append('=').append(URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8));
+            }
+            return form.toString().getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] body = in.getBody(byte[].class);
+        return body == null ? new byte[0] : body;
+    }
+
+    private static boolean isForm(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** The request's HTTP headers as sent (not Camel's, not the path's parameters: the key is one). */
     private static Map<String, String> httpHeaders(Message in) {
         Map<String, String> out = new LinkedHashMap<>();
+        if (in instanceof HttpMessage http) {
+            http.getRequest().headers().forEach(h -> out.putIfAbsent(h.getKey(), h.getValue()));
+            return out;
+        }
         in.getHeaders().forEach((name, value) -> {
             if (!name.startsWith("Camel") && !name.equals("sourceId") && !name.equals("key") && value != null) {
                 out.put(name, value instanceof Iterable<?> many ? String.valueOf(many.iterator().next()) : value.toString());

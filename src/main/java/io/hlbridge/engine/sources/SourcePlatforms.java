@@ -1,5 +1,10 @@
 package io.hlbridge.engine.sources;
 
+import io.hlbridge.engine.sources.samcart.SamCartSource;
+import io.hlbridge.engine.sources.shopify.ShopifySource;
+import io.hlbridge.engine.sources.stripe.StripeSource;
+import io.hlbridge.engine.sources.thrivecart.ThriveCartSource;
+import io.hlbridge.engine.sources.woocommerce.WooCommerceSource;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,7 +17,8 @@ public final class SourcePlatforms {
 
     /** The five platforms of §3a, as the engine registers them. */
     public static SourcePlatforms standard(java.time.Clock clock) {
-        return new SourcePlatforms(List.of());
+        return new SourcePlatforms(List.of(new SamCartSource(clock), new StripeSource(clock), new WooCommerceSource(clock),
+                new ThriveCartSource(clock), new ShopifySource(clock)));
     }
 
     public SourcePlatforms(List<SourcePlatform> platforms) {

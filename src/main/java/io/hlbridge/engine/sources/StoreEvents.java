@@ -10,6 +10,8 @@ import java.time.Instant;
  * fields, a customer without the fields a platform did not send, amounts in cents.
  */
 public final class StoreEvents {
+    private static final java.util.regex.Pattern PLAIN_DECIMAL = java.util.regex.Pattern.compile("-?\\d{1,40}(\\.\\d{0,20})?");
+
     private StoreEvents() {
     }
 
@@ -61,10 +63,16 @@ public final class StoreEvents {
         }
     }
 
-    /** "97.00", "97", "97.5" → 9700, 9700, 9750; throws {@link Untranslatable} naming the field otherwise. */
+    /**
+     * "97.00", "97", "97.5" → 9700, 9700, 9750; throws {@link Untranslatable} naming the field otherwise.
+     * Plain decimals only: an exponent ("1e99999999") would make BigDecimal work for minutes.
+     */
     public static long cents(String decimal, String field) {
         if (blank(decimal)) {
             throw new Untranslatable(field + " is missing");
+        }
+        if (!PLAIN_DECIMAL.matcher(decimal.trim()).matches()) {
+            throw new Untranslatable(field + " is not an amount: '" + clip(decimal) + "'");
         }
         try {
             return new BigDecimal(decimal.trim()).movePointRight(2).setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();

@@ -142,8 +142,10 @@ class SourcePlatformsIT {
             throw new AssertionError("fired " + fired + ", expected " + List.of(expected), e);
         }
         assertThat(fired).containsExactlyInAnyOrder(expected);
-        // in HighLevel: the contact carries each fired trigger's tag, put there by the calls of spec §5
-        assertThat(highLevel.contact(b.email()).getJsonArray("tags").getList()).containsExactlyInAnyOrder((Object[]) expected);
+        // in HighLevel: the contact carries each fired trigger's tag, put there by the calls of spec §5 (the samples
+        // give every buyer the same phone, and HighLevel's upsert finds a contact by its phone too: one contact may
+        // carry other buyers' tags as well; the log above says exactly which triggers this buyer fired)
+        assertThat(highLevel.contact(b.email()).getJsonArray("tags").getList()).contains((Object[]) expected);
         JsonNode first = m.logs("kind=action&limit=200&q=" + b.email()).path("items");
         JsonNode oldest = first.get(first.size() - 1);
         assertThat(oldest.path("calls").get(0).path("path").asText()).isEqualTo("/contacts/upsert");
@@ -172,7 +174,8 @@ class SourcePlatformsIT {
         // the platform retries the same delivery: acknowledged, nothing fires again
         JsonNode again = Json.read(deliver(shop, samples, purchase).body());
         assertThat(again.path("status").asText()).isEqualTo("duplicate");
-        assertThat(sourceEntries(shop, "status=duplicate&q=" + b.email()).size()).isGreaterThanOrEqualTo(1);
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> sourceEntries(shop, "status=duplicate&q=" + b.email()).size() >= 1);
         awaitOutcome(shop, b, "product.purchased");
     }
 

@@ -60,8 +60,8 @@ class SourcesApiIT {
         }
         assertThat(got).doesNotContain(key);
         // the key is stored hashed, the secret sealed
-        String row = engine.jdbi().withHandle(h -> h.createQuery("SELECT key_hash || ' ' || signing_secret_enc FROM source")
-                .mapTo(String.class).one());
+        String row = engine.jdbi().withHandle(h -> h.createQuery("SELECT key_hash || ' ' || signing_secret_enc FROM source WHERE id = :id")
+                .bind("id", id).mapTo(String.class).one());
         assertThat(row).doesNotContain(key).doesNotContain(STRIPE_SECRET);
     }
 

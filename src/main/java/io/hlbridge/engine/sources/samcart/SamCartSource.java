@@ -380,7 +380,7 @@ public final class SamCartSource extends SourcePlatform {
         if (node.isIntegralNumber()) {
             return node.bigIntegerValue().toString();
         }
-        if (node.isNumber()) {
+        if (node.isNumber() && Double.isFinite(node.doubleValue())) {
             return node.decimalValue().toPlainString();
         }
         throw new Untranslatable(path + " is not a text or a number");

@@ -12,7 +12,8 @@ public interface SourceSamples {
 
     /** One of each platform's samples, in the order the console lists the platforms. */
     static java.util.List<SourceSamples> all() {
-        return java.util.List.of();
+        return java.util.List.of(new SamCartSamples(), new StripeSamples(), new WooCommerceSamples(), new ThriveCartSamples(),
+                new ShopifySamples());
     }
 
     /** The samples of {@code platform}, or null. */
