@@ -1,8 +1,9 @@
 // The console's shell: sign-in (API key or operator token, then a marketplace), the tabs, and the
-// hash routes (#integrations, #global-rules, #product-rules, #logs, #log/{id}).
+// hash routes (#integrations, #sources, #global-rules, #product-rules, #logs, #log/{id}).
 import { api, session } from './api.js';
 import { attempt, clear, clearErrors, h, notice } from './dom.js';
 import { renderIntegrations } from './integrations.js';
+import { renderSources } from './sources.js';
 import { renderRules } from './rules.js';
 import { renderLogs, renderLogEntry } from './logs.js';
 
@@ -73,6 +74,7 @@ function pick(event) {
 
 const TABS = {
   integrations: (panel) => renderIntegrations(panel),
+  sources: (panel) => renderSources(panel),
   'global-rules': (panel) => renderRules(panel, 'global'),
   'product-rules': (panel) => renderRules(panel, 'product'),
   logs: (panel) => renderLogs(panel),

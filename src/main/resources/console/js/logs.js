@@ -1,11 +1,12 @@
 // The Logs tab (spec §7): search (q) and filters, newest first, "Load more" with next_cursor; an
-// entry's detail with its HighLevel calls; Replay for failed, waiting or canceled actions.
+// entry's detail with its HighLevel calls; Replay for failed, waiting or canceled actions. Event entries
+// of a store connection (§3a) name its source, platform and the platform's own event type.
 import { api, mp, query } from './api.js';
 import { attempt, badge, clear, field, h, notice, time } from './dom.js';
 import { ACTIONS } from './rules.js';
 
 const KINDS = ['event', 'trigger', 'action'];
-const STATUSES = ['accepted', 'duplicate', 'rejected', 'fired', 'suppressed', 'pending', 'waiting', 'retrying',
+const STATUSES = ['accepted', 'duplicate', 'rejected', 'ignored', 'ping', 'fired', 'suppressed', 'pending', 'waiting', 'retrying',
   'succeeded', 'skipped', 'failed', 'canceled'];
 const REPLAYABLE = ['failed', 'waiting', 'canceled'];
 let lastFilters = {};
@@ -23,11 +24,14 @@ const localFromIso = (v) => {
 
 export async function renderLogs(panel) {
   const f = lastFilters;
-  const [triggers, integrations, products] = await Promise.all([
+  const [triggers, integrations, products, sources, platforms] = await Promise.all([
     api('GET', '/api/v1/triggers').then((r) => r.items || []).catch(() => []),
     api('GET', mp('/integrations')).then((r) => r.items || []).catch(() => []),
     api('GET', mp('/products')).then((r) => r.items || []).catch(() => []),
+    api('GET', mp('/sources')).then((r) => r.items || []).catch(() => []),
+    platformsList(),
   ]);
+  const platformName = (id) => (platforms.find((p) => p.id === id) || {}).name || id;
   const q = h('input', { id: 'log-q', name: 'q', type: 'search', value: f.q || '', 'data-field': 'q', placeholder: 'email, event id, message…' });
   const product = h('input', { id: 'log-product', name: 'product_id', list: 'log-products', value: f.product_id || '', 'data-field': 'product_id', autocomplete: 'off' });
   const since = h('input', { id: 'log-since', name: 'since', type: 'datetime-local', value: localFromIso(f.since), 'data-field': 'since' });
@@ -44,6 +48,7 @@ export async function renderLogs(panel) {
       select('log-action', 'action', 'Action', ACTIONS.map((a) => ({ value: a.id, label: a.name })), f.action),
       field('Product', product),
       select('log-integration', 'integration_id', 'Integration', integrations.map((i) => ({ value: i.id, label: i.name })), f.integration_id),
+      select('log-source', 'source_id', 'Source', sources.map((s) => ({ value: s.id, label: `${s.name} (${platformName(s.platform)})` })), f.source_id),
       field('Since', since),
       field('Until', until)),
     h('datalist', { id: 'log-products' }, products.map((p) => h('option', { value: p.product_id }, p.product_name || p.product_id))),
@@ -57,7 +62,11 @@ export async function renderLogs(panel) {
   const summary = h('p', { id: 'log-summary', class: 'hint', role: 'status', 'aria-live': 'polite' });
   clear(panel, h('div', { class: 'panel-head' }, h('h2', {}, 'Logs')), form, summary, table, more);
 
-  const names = { integrations: new Map(integrations.map((i) => [i.id, i.name])) };
+  const names = {
+    integrations: new Map(integrations.map((i) => [i.id, i.name])),
+    sources: new Map(sources.map((s) => [s.id, s.name])),
+    platform: platformName,
+  };
   let cursor = null;
   let count = 0;
   const filters = () => {
@@ -87,10 +96,26 @@ export async function renderLogs(panel) {
   await load(false);
 }
 
+function platformsList() {
+  return api('GET', '/api/v1/platforms').then((r) => r.items || []).catch(() => []);
+}
+
+/** "Stripe charge.refunded via Main Stripe": where an event entry came from, or null for the marketplace's own webhook. */
+function origin(e, names) {
+  if (!e.platform && !e.source_id) return null;
+  const source = e.source_id ? (names.sources.get(e.source_id) || e.source_id) : null;
+  return [e.platform ? names.platform(e.platform) : 'store', e.platform_event_type ? ` ${e.platform_event_type}` : '',
+    source ? ` via ${source}` : ''].join('');
+}
+
 function what(e, names) {
-  if (e.kind === 'event') return e.event_type || 'store event';
+  if (e.kind === 'event') {
+    const from = origin(e, names);
+    const type = e.event_type || (from ? null : 'store event');
+    return [type, from ? h('small', { class: 'reason origin' }, from) : null];
+  }
   if (e.kind === 'trigger') return e.trigger || '';
-  const integration = names && names.integrations.get(e.integration_id);
+  const integration = names.integrations.get(e.integration_id);
   return `${e.trigger || ''} → ${e.action || ''}${integration ? ` in ${integration}` : ''}`;
 }
 
@@ -119,17 +144,24 @@ async function replay(entry, after) {
 
 export async function renderLogEntry(panel, id) {
   clear(panel, h('p', { 'aria-busy': 'true' }, 'Loading log entry…'));
-  const [entry, integrations] = await Promise.all([
+  const [entry, integrations, sources, platforms] = await Promise.all([
     attempt(() => api('GET', mp(`/logs/${encodeURIComponent(id)}`))),
     api('GET', mp('/integrations')).then((r) => r.items || []).catch(() => []),
+    api('GET', mp('/sources')).then((r) => r.items || []).catch(() => []),
+    platformsList(),
   ]);
   const back = h('a', { href: '#logs', class: 'button secondary', id: 'back-to-logs' }, '← Back to logs');
   if (!entry) { clear(panel, back); return; }
   const integration = integrations.find((i) => i.id === entry.integration_id);
+  const source = sources.find((s) => s.id === entry.source_id);
+  const platform = platforms.find((p) => p.id === entry.platform);
   const facts = [
     ['Id', h('code', {}, entry.id)], ['Kind', entry.kind], ['Status', badge(entry.status)],
     ['Created', time(entry.created_at)], ['Updated', time(entry.updated_at)],
     ['Store event', entry.event_id ? [h('code', {}, entry.event_id), entry.event_type ? ` (${entry.event_type})` : ''] : null],
+    ['Source', entry.source_id ? (source ? `${source.name} (${entry.source_id})` : entry.source_id) : null],
+    ['Platform', entry.platform ? (platform ? platform.name : entry.platform) : null],
+    ['Platform event type', entry.platform_event_type ? h('code', {}, entry.platform_event_type) : null],
     ['Trigger', entry.trigger], ['Rule', entry.rule_id ? h('code', {}, entry.rule_id) : null],
     ['Action', entry.action], ['Integration', entry.integration_id ? (integration ? `${integration.name} (${entry.integration_id})` : entry.integration_id) : null],
     ['Product', entry.product_id], ['Email', entry.email], ['Message', entry.message],

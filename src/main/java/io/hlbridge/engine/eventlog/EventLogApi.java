@@ -13,7 +13,7 @@ import org.apache.camel.Exchange;
 /** Handlers of {@code …/marketplaces/{marketplaceId}/logs} (spec §7). Authentication already ran. */
 public final class EventLogApi {
     static final List<String> FILTERS = List.of("q", "kind", "trigger", "action", "status", "product_id",
-            "integration_id", "since", "until", "limit", "cursor");
+            "integration_id", "source_id", "since", "until", "limit", "cursor");
 
     private final EventLogQueries queries;
     private final ActionReplay replay;

@@ -38,7 +38,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The console in a real Chromium (Debian's chromium + chromedriver, never downloaded by Selenium Manager)
  * against a real engine: sign in with the operator token, pick a marketplace, connect an integration through
  * the sandbox's OAuth page, rename it, write a global and a product rule, dry-run one, send a signed store
- * event, watch the log entries succeed, search them, and replay the action a sandbox fault made fail.
+ * event, watch the log entries succeed, search them, and replay the action a sandbox fault made fail; and
+ * create a Stripe store connection (spec §3a) whose webhook URL and set-up steps are shown once.
+ * The store-connection test needs the real platforms registered ({@code GET /api/v1/platforms} lists Stripe).
  * Saves a screenshot of each page into docs/screenshots/.
  */
 class ConsoleBrowserIT {
@@ -257,7 +259,84 @@ class ConsoleBrowserIT {
                 .until(d -> rows("action", "succeeded").size() == 2);
     }
 
+    @Test
+    void aStoreConnectionInTheBrowser() {
+        String secret = "whsec_console_typed_secret_4f9a2c";
+        // independent of the other test's order: a fresh sign-in, and none left behind
+        driver.get(base + "/console/");
+        ((JavascriptExecutor) driver).executeScript("sessionStorage.clear(); location.hash = '';");
+        driver.navigate().refresh();
+        try {
+            type(By.id("token"), EngineUnderTest.OPERATOR_TOKEN);
+            click(By.id("sign-in-submit"));
+            new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("marketplace")))).selectByValue(marketplaceId);
+            click(By.id("pick-submit"));
+            waitForText(By.id("current-marketplace"), MARKETPLACE);
+            openTab("tab-sources");
+            waitForText(By.id("sources-list"), "No store connection yet");
+
+            click(By.id("new-source-button"));
+            Select platform = new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("source-platform"))));
+            assertThat(platform.getOptions()).extracting(WebElement::getText).contains("Stripe");
+            assertThat(driver.findElement(By.id("source-secret")).isDisplayed()).isFalse();
+            platform.selectByValue("stripe");
+            type(By.id("source-name"), "Main Stripe");
+            type(By.id("source-secret"), secret);
+            assertThat(driver.findElement(By.id("source-secret")).getAttribute("type")).isEqualTo("password");
+            click(By.id("create-source"));
+
+            // the webhook URL, shown this once, with the warning and Stripe's own steps
+            WebElement url = wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("webhook-url")));
+            String webhookUrl = url.getAttribute("value");
+            assertThat(webhookUrl).startsWith(base + "/sources/src_");
+            assertThat(url.getAttribute("readonly")).isNotNull();
+            assertThat(driver.findElement(By.id("webhook-url-warning")).getText()).contains("will not be shown again", "Rotate key");
+            assertThat(driver.findElements(By.cssSelector("#setup-steps li"))).isNotEmpty();
+            click(By.id("copy-webhook-url"));
+            wait.until(d -> !d.findElement(By.id("copy-status")).getText().isBlank());
+
+            WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(sourceRow("Main Stripe")));
+            assertThat(row.getAttribute("data-platform")).isEqualTo("stripe");
+            assertThat(row.getText()).contains("Stripe", "never");
+            assertThat(row.findElement(By.cssSelector("td.secret .badge")).getAttribute("data-status")).isEqualTo("set");
+            assertThat(driver.getPageSource()).doesNotContain(secret);
+            shot("store-connections");
+            // usable on a phone: at 390 px only the table scrolls sideways, never the page
+            Dimension desktop = driver.manage().window().getSize();
+            driver.manage().window().setSize(new Dimension(390, 900));
+            try {
+                assertThat((Boolean) ((JavascriptExecutor) driver).executeScript(
+                        "return document.documentElement.scrollWidth <= window.innerWidth;")).isTrue();
+            } finally {
+                driver.manage().window().setSize(desktop);
+            }
+
+            // rotate (confirmed): a new URL, shown the same way
+            row.findElement(By.cssSelector("button.rotate")).click();
+            click(By.id("confirm-ok"));
+            waitForText(By.id("webhook-url-title"), "New webhook URL");
+            assertThat(driver.findElement(By.id("webhook-url")).getAttribute("value"))
+                    .startsWith(base + "/sources/src_").isNotEqualTo(webhookUrl);
+
+            // the Logs page: a Source filter listing it, and the statuses of platforms' deliveries
+            openTab("tab-logs");
+            Select source = new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("log-source"))));
+            assertThat(source.getOptions()).extracting(WebElement::getText).contains("Main Stripe (Stripe)");
+            assertThat(new Select(driver.findElement(By.id("log-status"))).getOptions())
+                    .extracting(o -> o.getAttribute("value")).contains("ignored", "ping");
+            source.selectByVisibleText("Main Stripe (Stripe)");
+            click(By.id("log-search"));
+            waitForText(By.id("log-summary"), "0 entries shown");
+        } finally {
+            ((JavascriptExecutor) driver).executeScript("sessionStorage.clear();");
+        }
+    }
+
     // ---- helpers ----
+
+    private static By sourceRow(String name) {
+        return By.cssSelector("#sources-table tr[data-name='" + name + "']");
+    }
 
     private static List<WebElement> rows(String kind, String status) {
         try {

@@ -1,0 +1,226 @@
+// The Store connections tab (spec §3a): the marketplace's sources (one per store whose own webhook
+// posts to the engine), New store connection → platform, name, signing secret (where the platform
+// signs) → the webhook URL shown once with the platform's set-up steps; Rename, Set signing secret,
+// Rotate key (a new URL, shown once), Delete. A signing secret is only ever typed, never shown.
+import { api, mp } from './api.js';
+import { attempt, clear, confirmDialog, field, formError, h, notice, time } from './dom.js';
+
+export async function renderSources(panel) {
+  const list = h('div', { id: 'sources-list', 'aria-busy': 'true' }, 'Loading store connections…');
+  const result = h('div', { id: 'source-result' });
+  const creator = h('div', { id: 'new-source' });
+  const newButton = h('button', { type: 'button', id: 'new-source-button', disabled: true }, 'New store connection');
+  clear(panel,
+    h('div', { class: 'panel-head' }, h('h2', {}, 'Store connections'), newButton),
+    h('p', { class: 'lead' }, 'Stores whose own webhooks (SamCart, Stripe, WooCommerce, ThriveCart, Shopify) post to this engine. '
+      + 'Each connection has its own webhook URL to paste into the store.'),
+    creator, result, list);
+  const platforms = await attempt(() => api('GET', '/api/v1/platforms').then((r) => r.items || []));
+  const ctx = { list, result, platforms: new Map((platforms || []).map((p) => [p.id, p])) };
+  ctx.reload = () => load(ctx);
+  if (platforms && platforms.length > 0) {
+    newButton.disabled = false;
+    newButton.addEventListener('click', () => showCreate(creator, ctx));
+  } else if (platforms) {
+    newButton.title = 'This engine has no store platform yet';
+  }
+  await load(ctx);
+}
+
+const platformName = (ctx, id) => (ctx.platforms.get(id) || {}).name || id;
+const signs = (ctx, id) => !!(ctx.platforms.get(id) || {}).signs;
+
+async function load(ctx) {
+  const { list } = ctx;
+  const data = await attempt(() => api('GET', mp('/sources')));
+  list.removeAttribute('aria-busy');
+  if (!data) { clear(list, 'The store connections could not be loaded (see the message above).'); return; }
+  const items = data.items || [];
+  if (items.length === 0) {
+    clear(list, h('p', { class: 'empty' }, 'No store connection yet. Choose “New store connection” to receive a store’s own webhooks.'));
+    return;
+  }
+  clear(list, h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'sources-table' },
+    h('caption', { class: 'visually-hidden' }, 'Store connections'),
+    h('thead', {}, h('tr', {}, ['Name', 'Platform', 'Last delivery received', 'Signing secret', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, items.map((s) => row(s, ctx))))));
+}
+
+function secretState(source, ctx) {
+  if (!signs(ctx, source.platform)) return h('span', { class: 'hint' }, 'not needed (the URL’s key is the credential)');
+  return source.has_signing_secret
+    ? h('span', { class: 'badge badge-set', dataset: { status: 'set' } }, 'set')
+    : [h('span', { class: 'badge badge-not_set', dataset: { status: 'not_set' } }, 'not set'),
+      h('small', { class: 'reason' }, 'deliveries are refused until it is set')];
+}
+
+function row(source, ctx) {
+  const tr = h('tr', { dataset: { id: source.id, name: source.name, platform: source.platform } },
+    h('td', { class: 'name' }, source.name),
+    h('td', {}, platformName(ctx, source.platform)),
+    h('td', { class: 'last-event' }, source.last_event_at ? time(source.last_event_at) : h('span', { class: 'empty' }, 'never')),
+    h('td', { class: 'secret' }, secretState(source, ctx)),
+    h('td', { class: 'actions' },
+      h('button', { type: 'button', class: 'rename secondary', onclick: () => rename(tr, source, ctx) }, 'Rename'),
+      signs(ctx, source.platform)
+        ? h('button', { type: 'button', class: 'set-secret secondary', onclick: () => setSecret(tr, source, ctx) }, 'Set signing secret')
+        : null,
+      h('button', { type: 'button', class: 'rotate secondary', onclick: () => rotate(source, ctx) }, 'Rotate key'),
+      h('button', { type: 'button', class: 'delete danger', onclick: () => remove(source, ctx) }, 'Delete')));
+  return tr;
+}
+
+function secretInput(id, label) {
+  // type=password, never pre-filled: a saved secret is never sent back, so there is nothing to show.
+  return h('input', { id, type: 'password', 'data-field': 'signing_secret', autocomplete: 'off', spellcheck: 'false', maxlength: '500', 'aria-label': label });
+}
+
+function showCreate(container, ctx) {
+  const platform = h('select', { id: 'source-platform', name: 'platform', 'data-field': 'platform', required: true },
+    h('option', { value: '' }, 'Choose the store platform…'),
+    [...ctx.platforms.values()].map((p) => h('option', { value: p.id }, p.name)));
+  const name = h('input', { id: 'source-name', name: 'name', required: true, maxlength: '100', 'data-field': 'name', autocomplete: 'off' });
+  const secret = secretInput('source-secret');
+  const secretField = field('Signing secret (optional now)', secret,
+    'The platform’s own webhook secret (Stripe “whsec_…”, WooCommerce’s secret, Shopify’s app secret, ThriveCart’s secret word). '
+    + 'You can set it later; until then its deliveries are refused. It is stored encrypted and never shown again.');
+  secret.removeAttribute('aria-label');
+  secret.setAttribute('aria-describedby', 'source-secret-hint');
+  secretField.hidden = true;
+  platform.addEventListener('change', () => {
+    secretField.hidden = !signs(ctx, platform.value);
+    if (secretField.hidden) secret.value = '';
+  });
+  const form = h('form', { id: 'new-source-form', class: 'card', novalidate: true },
+    h('h3', {}, 'New store connection'),
+    field('Platform', platform),
+    field('Name', name, 'A name you will recognise in the logs, e.g. “Main Stripe account”.'),
+    secretField,
+    formError('new-source-error'),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'submit', id: 'create-source' }, 'Create and show the webhook URL'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => clear(container) }, 'Cancel')));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const body = { platform: platform.value, name: name.value };
+    if (signs(ctx, platform.value) && secret.value.trim()) body.signing_secret = secret.value.trim();
+    const created = await attempt(() => api('POST', mp('/sources'), body), form);
+    secret.value = '';
+    if (!created) return;
+    clear(container);
+    notice(`Store connection “${created.name}” created.`);
+    await ctx.reload();
+    showUrl(ctx, created, `Webhook URL of “${created.name}”`);
+  });
+  clear(ctx.result);
+  clear(container, form);
+  platform.focus();
+}
+
+/** The webhook URL, shown this once (after create or rotate-key), with Copy and the platform's steps. */
+function showUrl(ctx, source, title) {
+  const p = ctx.platforms.get(source.platform) || { name: source.platform, setup_steps: [] };
+  const url = h('input', { id: 'webhook-url', type: 'text', readonly: true, value: source.webhook_url || '', spellcheck: 'false', 'aria-describedby': 'webhook-url-warning' });
+  const copied = h('span', { id: 'copy-status', role: 'status', 'aria-live': 'polite', class: 'hint' });
+  const copy = h('button', { type: 'button', id: 'copy-webhook-url' }, 'Copy');
+  url.addEventListener('focus', () => url.select());
+  copy.addEventListener('click', async () => {
+    try {
+      if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(url.value);
+      clear(copied, 'Copied to the clipboard.');
+    } catch {
+      url.focus();
+      url.select();
+      clear(copied, 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.');
+    }
+  });
+  const steps = p.setup_steps || [];
+  const card = h('section', { class: 'card once', id: 'webhook-url-card', 'aria-labelledby': 'webhook-url-title', tabindex: '-1' },
+    h('h3', { id: 'webhook-url-title' }, title),
+    h('div', { class: 'field' },
+      h('label', { for: 'webhook-url' }, 'Webhook URL'),
+      h('div', { class: 'copy-row' }, url, copy)),
+    copied,
+    h('p', { class: 'warning', id: 'webhook-url-warning' },
+      h('strong', {}, 'It will not be shown again. '),
+      `Copy it now and paste it into ${p.name}. If you lose it, use “Rotate key” to get a new URL (the old one then stops working).`),
+    steps.length ? [h('h4', {}, `Set it up in ${p.name}`), h('ol', { id: 'setup-steps', class: 'setup-steps' }, steps.map((s) => h('li', {}, s)))] : null,
+    signs(ctx, source.platform) && !source.has_signing_secret
+      ? h('p', { class: 'hint', id: 'secret-reminder' }, `${p.name} signs its deliveries: set its signing secret on this connection (“Set signing secret”), or they are refused.`)
+      : null,
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', class: 'secondary', id: 'webhook-url-done', onclick: () => clear(ctx.result) }, 'Done, I have copied it')));
+  clear(ctx.result, card);
+  card.focus();
+  url.select();
+}
+
+function rename(tr, source, ctx) {
+  const cell = tr.querySelector('td.name');
+  const input = h('input', { id: `rename-${source.id}`, value: source.name, 'data-field': 'name', maxlength: '100', 'aria-label': `New name for ${source.name}` });
+  const form = h('form', { class: 'inline rename-form', novalidate: true },
+    input,
+    h('button', { type: 'submit', class: 'save' }, 'Save'),
+    h('button', { type: 'button', class: 'secondary', onclick: ctx.reload }, 'Cancel'),
+    formError(`rename-error-${source.id}`));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const saved = await attempt(() => api('PATCH', mp(`/sources/${encodeURIComponent(source.id)}`), { name: input.value }), form);
+    if (saved) { notice(`Renamed to “${saved.name}”.`); ctx.reload(); }
+  });
+  clear(cell, form);
+  input.select();
+}
+
+function setSecret(tr, source, ctx) {
+  const cell = tr.querySelector('td.secret');
+  const input = secretInput(`secret-${source.id}`, `Signing secret of ${source.name}`);
+  const form = h('form', { class: 'inline secret-form', novalidate: true },
+    input,
+    h('button', { type: 'submit', class: 'save' }, 'Save'),
+    h('button', { type: 'button', class: 'secondary', onclick: ctx.reload }, 'Cancel'),
+    h('small', { class: 'hint' }, source.has_signing_secret ? 'Replaces the saved secret, which is never shown.' : 'Stored encrypted, never shown again.'),
+    formError(`secret-error-${source.id}`));
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const value = input.value.trim();
+    if (!value) {
+      input.setAttribute('aria-invalid', 'true');
+      input.classList.add('invalid');
+      const box = form.querySelector('.form-error');
+      clear(box, 'Paste the platform’s signing secret.');
+      box.hidden = false;
+      input.focus();
+      return;
+    }
+    const saved = await attempt(() => api('PATCH', mp(`/sources/${encodeURIComponent(source.id)}`), { signing_secret: value }), form);
+    input.value = '';
+    if (saved) { notice(`Signing secret of “${saved.name}” saved.`); ctx.reload(); }
+  });
+  clear(cell, form);
+  input.focus();
+}
+
+async function rotate(source, ctx) {
+  const p = platformName(ctx, source.platform);
+  const ok = await confirmDialog(`Rotate the key of “${source.name}”?`,
+    `Its current webhook URL stops working at once: ${p}’s deliveries to it are refused until you paste the new URL into ${p}. The new URL is shown once.`,
+    'Rotate key');
+  if (!ok) return;
+  const rotated = await attempt(() => api('POST', mp(`/sources/${encodeURIComponent(source.id)}/rotate-key`)));
+  if (!rotated) return;
+  notice(`New key for “${rotated.name}”: the old webhook URL no longer works.`);
+  await ctx.reload();
+  showUrl(ctx, rotated, `New webhook URL of “${rotated.name}”`);
+}
+
+async function remove(source, ctx) {
+  const p = platformName(ctx, source.platform);
+  const ok = await confirmDialog(`Delete “${source.name}”?`,
+    `Its webhook URL stops working: ${p}’s deliveries to it are refused from now on. Its entries in the log stay. This cannot be undone.`,
+    'Delete store connection');
+  if (!ok) return;
+  const done = await attempt(() => api('DELETE', mp(`/sources/${encodeURIComponent(source.id)}`)));
+  if (done !== undefined) { notice(`Deleted “${source.name}”.`); clear(ctx.result); ctx.reload(); }
+}
