@@ -49,7 +49,8 @@ public final class HttpFallbacks {
         router.errorHandler(413, ctx -> answer(ctx, 413, "Payload too large", "the request body is over the server's limit"));
         router.errorHandler(415, ctx -> answer(ctx, 415, "Unsupported media type", "the request body's type is not accepted"));
         router.errorHandler(500, ctx -> {
-            LOG.error("Unexpected failure serving {} {}", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+            LOG.error("Unexpected failure serving {} {}", ctx.request().method(), HttpReplies.withoutKeys(ctx.normalizedPath()),
+                    ctx.failure());
             answer(ctx, 500, "Internal error", "the engine could not complete this request; it has been logged");
         });
     }

@@ -57,7 +57,7 @@ public final class HttpReplies {
         }
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         if (path != null) {
-            body.put("instance", path);
+            body.put("instance", withoutKeys(path));
         }
         Message message = exchange.getMessage();
         message.removeHeaders("*");
@@ -68,6 +68,16 @@ public final class HttpReplies {
         }
         message.setBody(Json.write(body));
     }
+
+    /**
+     * A request path as it may be logged or answered: a source's webhook URL carries its key
+     * ({@code /sources/{id}/{key}}), which never appears in a log or an answer.
+     */
+    public static String withoutKeys(String path) {
+        return SOURCE_KEY.matcher(path).replaceFirst("$1…");
+    }
+
+    private static final java.util.regex.Pattern SOURCE_KEY = java.util.regex.Pattern.compile("^(/sources/[^/]*/)[^/]+");
 
     private static ProblemException asProblem(Throwable caught, Exchange exchange) {
         for (Throwable t = caught; t != null; t = t.getCause()) {
@@ -82,7 +92,7 @@ public final class HttpReplies {
                     + RETRY_AFTER_SECONDS + " seconds", RETRY_AFTER_SECONDS);
         }
         LOG.error("Unexpected failure serving {} {}", exchange.getMessage().getHeader(Exchange.HTTP_METHOD),
-                exchange.getMessage().getHeader(Exchange.HTTP_PATH), caught);
+                withoutKeys(exchange.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class)), caught);
         return new ProblemException(500, "Internal error",
                 "the engine could not complete this request; it has been logged");
     }
