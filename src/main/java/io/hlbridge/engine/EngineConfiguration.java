@@ -3,6 +3,7 @@ package io.hlbridge.engine;
 import io.hlbridge.engine.api.AdminAuth;
 import io.hlbridge.engine.api.HttpFallbacks;
 import io.hlbridge.engine.api.HttpReplies;
+import io.hlbridge.engine.api.RawFormBodies;
 import io.hlbridge.engine.console.ConsoleFiles;
 import io.hlbridge.engine.crypto.SecretBox;
 import io.hlbridge.engine.db.Database;
@@ -130,6 +131,7 @@ public class EngineConfiguration implements CamelConfiguration {
                         sandboxToMount.mountOn(context);
                     }
                     HttpFallbacks.install(context, httpPort);
+                    RawFormBodies.install(context, httpPort);
                     HealthCheckRegistry.get(context).register(
                             new DatabaseReadiness(database.dataSource(), database.schemaVersion(), shutdown::isStopping));
                     if (banner != null) {

@@ -23,6 +23,12 @@ public record Delivery(String method, Map<String, String> headers, byte[] body) 
         body = body == null ? new byte[0] : body;
     }
 
+    /** Neither headers nor body: either may hold a secret (ThriveCart's secret word is in the body). */
+    @Override
+    public String toString() {
+        return "Delivery[" + method + ", " + body.length + " bytes]";
+    }
+
     /** A POST with these headers and body (tests). */
     public static Delivery post(Map<String, String> headers, byte[] body) {
         return new Delivery("POST", headers, body);

@@ -6,13 +6,13 @@ import io.hlbridge.engine.EngineMetrics;
 import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
+import io.hlbridge.engine.api.RawFormBodies;
 import io.hlbridge.engine.api.StorableText;
 import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.ingest.Inbox;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -205,30 +205,19 @@ public final class SourceIntake {
         return id == null ? null : webhookId(source, id);
     }
 
+    /** {@code {sourceId}:{key}}; a key over 200 characters keeps its start and gets its SHA-256 instead of the rest. */
     static String webhookId(Source source, String key) {
-        return source.id() + ":" + StorableText.clean(key.length() > 200 ? key.substring(0, 200) : key);
+        String clean = StorableText.clean(key);
+        if (clean.length() > 200) {
+            clean = clean.substring(0, 120) + "#sha256:" + io.hlbridge.engine.crypto.Tokens.sha256(clean);
+        }
+        return source.id() + ":" + clean;
     }
 
-    /**
-     * The body as sent. Vert.x decodes a form-encoded body into fields (and Camel makes them the body
-     * and headers), so it is written again from the request's fields, in their order: the form
-     * platforms (ThriveCart, WooCommerce's ping) sign no bytes, and a signature over a form never verifies.
-     */
+    /** The body as sent (a form's too: {@link RawFormBodies}). */
     private static byte[] rawBody(Message in) {
-        if (in instanceof HttpMessage http && isForm(http.getRequest().getHeader("Content-Type"))) {
-            StringBuilder form = new StringBuilder();
-            for (Map.Entry<String, String> field : http.getRequest().formAttributes().entries()) {
-                form.append(form.length() == 0 ? "" : "&").append(URLEncoder.encode(field.getKey(), StandardCharsets.UTF_8))
-                        .append('=').append(URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8));
-            }
-            return form.toString().getBytes(StandardCharsets.UTF_8);
-        }
         byte[] body = in.getBody(byte[].class);
         return body == null ? new byte[0] : body;
-    }
-
-    private static boolean isForm(String contentType) {
-        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
     }
 
     /** The request's HTTP headers as sent (not Camel's, not the path's parameters: the key is one). */
@@ -236,6 +225,11 @@ public final class SourceIntake {
         Map<String, String> out = new LinkedHashMap<>();
         if (in instanceof HttpMessage http) {
             http.getRequest().headers().forEach(h -> out.putIfAbsent(h.getKey(), h.getValue()));
+            String form = http.getRequest().getHeader(RawFormBodies.FORM_CONTENT_TYPE);
+            if (form != null) {
+                out.keySet().removeIf(name -> name.equalsIgnoreCase("Content-Type") || name.equalsIgnoreCase(RawFormBodies.FORM_CONTENT_TYPE));
+                out.put("Content-Type", form);
+            }
             return out;
         }
         in.getHeaders().forEach((name, value) -> {

@@ -294,6 +294,23 @@ class SourcePlatformsIT {
         }
     }
 
+    /** A ThriveCart order with bumps and upsells on payment plans has hundreds of form fields, some long. */
+    @org.junit.jupiter.api.Test
+    void aFormOfManyFieldsIsTakenAsSent_notCutByTheServersFormLimits() {
+        SourceSamples samples = SourceSamples.of("thrivecart");
+        Shop shop = shop(samples);
+        Buyer b = buyer(samples);
+        Sample purchase = samples.purchase(b);
+        StringBuilder padded = new StringBuilder(new String(purchase.body(), java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < 400; i++) {
+            padded.append("&order%5Bfuture_charges%5D%5B").append(i).append("%5D%5Bamount%5D=").append(i);
+        }
+        padded.append("&order%5Bnote%5D=").append("n".repeat(10_000));
+        deliver(shop, samples, new Sample(purchase.method(), purchase.headers(),
+                padded.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        awaitOutcome(shop, b, "product.purchased");
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("platforms")
     void aBadSignatureIs401_notLogged_andNothingHappens(SourceSamples samples) {

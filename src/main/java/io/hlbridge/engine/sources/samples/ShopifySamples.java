@@ -450,52 +450,6 @@ public final class ShopifySamples implements SourceSamples {
     }
 
     private static String json(Object value) {
-        StringBuilder out = new StringBuilder();
-        write(value, out);
-        return out.toString();
-    }
-
-    private static void write(Object value, StringBuilder out) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof String s) {
-            string(s, out);
-        } else if (value instanceof BigDecimal d) {
-            out.append(d.toPlainString());
-        } else if (value instanceof Number || value instanceof Boolean) {
-            out.append(value);
-        } else if (value instanceof Map<?, ?> map) {
-            List<String> parts = new ArrayList<>();
-            map.forEach((k, v) -> parts.add(json(String.valueOf(k)) + ":" + json(v)));
-            out.append('{').append(String.join(",", parts)).append('}');
-        } else if (value instanceof List<?> list) {
-            List<String> parts = new ArrayList<>();
-            list.forEach(v -> parts.add(json(v)));
-            out.append('[').append(String.join(",", parts)).append(']');
-        } else {
-            throw new IllegalArgumentException("not a JSON value: " + value.getClass());
-        }
-    }
-
-    private static void string(String s, StringBuilder out) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        return JsonText.of(value);
     }
 }

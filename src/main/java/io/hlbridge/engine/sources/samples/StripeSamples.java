@@ -312,57 +312,6 @@ public final class StripeSamples implements SourceSamples {
     }
 
     private static String json(Object value) {
-        StringBuilder out = new StringBuilder();
-        write(out, value);
-        return out.toString();
-    }
-
-    private static void write(StringBuilder out, Object value) {
-        if (value == null) {
-            out.append("null");
-        } else if (value instanceof String s) {
-            writeString(out, s);
-        } else if (value instanceof Number || value instanceof Boolean) {
-            out.append(value);
-        } else if (value instanceof Map<?, ?> map) {
-            List<String> members = new ArrayList<>();
-            map.forEach((k, v) -> {
-                StringBuilder member = new StringBuilder();
-                writeString(member, (String) k);
-                member.append(':');
-                write(member, v);
-                members.add(member.toString());
-            });
-            out.append('{').append(String.join(",", members)).append('}');
-        } else if (value instanceof List<?> items) {
-            List<String> elements = new ArrayList<>();
-            for (Object item : items) {
-                elements.add(json(item));
-            }
-            out.append('[').append(String.join(",", elements)).append(']');
-        } else {
-            throw new IllegalArgumentException("not a JSON value: " + value.getClass());
-        }
-    }
-
-    private static void writeString(StringBuilder out, String s) {
-        out.append('"');
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        return JsonText.of(value);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.sources.Delivery;
+import io.hlbridge.engine.sources.Hmac;
 import io.hlbridge.engine.sources.NotAuthentic;
 import io.hlbridge.engine.sources.SourceEvent;
 import io.hlbridge.engine.sources.SourcePlatform;
@@ -13,7 +14,6 @@ import io.hlbridge.engine.sources.Translation;
 import io.hlbridge.engine.sources.Untranslatable;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Shopify's own webhooks (PRODUCT.md §3a), as a merchant sets them up in the admin (Settings →
@@ -115,18 +113,8 @@ public final class ShopifySource extends SourcePlatform {
         } catch (IllegalArgumentException e) {
             throw new NotAuthentic("the " + HMAC_HEADER + " header is not base64");
         }
-        if (!MessageDigest.isEqual(claimed, hmacSha256(signingSecret, delivery.body()))) {
+        if (!MessageDigest.isEqual(claimed, Hmac.sha256(signingSecret, delivery.body()))) {
             throw new NotAuthentic("the " + HMAC_HEADER + " signature does not match the body");
-        }
-    }
-
-    private static byte[] hmacSha256(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(body);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
         }
     }
 

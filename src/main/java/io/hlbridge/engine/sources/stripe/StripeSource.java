@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.sources.Delivery;
+import io.hlbridge.engine.sources.Hmac;
 import io.hlbridge.engine.sources.NotAuthentic;
 import io.hlbridge.engine.sources.SourceEvent;
 import io.hlbridge.engine.sources.SourcePlatform;
@@ -12,9 +13,7 @@ import io.hlbridge.engine.sources.StoreEvents;
 import io.hlbridge.engine.sources.Translation;
 import io.hlbridge.engine.sources.Untranslatable;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,8 +21,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Stripe's webhook endpoints as a source (PRODUCT.md §3a, docs/store-platforms.md "Stripe").
@@ -58,7 +55,7 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Products: invoices and subscriptions name Stripe products ({@code prod_…}). Checkout Session and
  * charge events carry no line items, so they use {@code metadata.product_id} (merchants are told to
  * put the Stripe product id there, on the Checkout Session or Payment Link and on the payment intent),
- * else the session's Payment Link id, else {@value #GENERIC_PRODUCT}. A purchase's order id is its
+ * else {@value #GENERIC_PRODUCT} (not the Payment Link id, which a refund's charge cannot name). A purchase's order id is its
  * payment intent, which the refunded charge names too, so a refund meets its purchase.
  */
 public final class StripeSource extends SourcePlatform {
@@ -147,14 +144,8 @@ public final class StripeSource extends SourcePlatform {
 
     /** The lowercase hex HMAC-SHA256 of {@code "{t}.{body}"}, as ASCII bytes. */
     private static byte[] expectedSignature(String secret, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(mac.doFinal(body)).getBytes(StandardCharsets.US_ASCII);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+        byte[] mac = Hmac.sha256(secret, (timestamp + ".").getBytes(StandardCharsets.US_ASCII), body);
+        return HexFormat.of().formatHex(mac).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Constant-time comparison against every candidate (no early exit that would time the match). */
@@ -299,16 +290,23 @@ public final class StripeSource extends SourcePlatform {
         }
         ObjectNode prospect = Json.object();
         prospect.put("id", requiredText(session, "id", "data.object.id"));
-        ObjectNode storeEvent = event.storeEvent("prospect.created", sessionCustomer(session));
+        // the prospect dates from when the checkout began (the session's created), not from its expiry a
+        // day later: a purchase made in between must count as "bought meanwhile"
+        long began = wholeOr(session, "created", -1);
+        Instant beganAt = began >= 0 && began < MAX_EPOCH_SECONDS ? Instant.ofEpochSecond(began) : event.created();
+        ObjectNode storeEvent = StoreEvents.event("prospect.created", beganAt, event.testMode(), sessionCustomer(session));
         storeEvent.set("prospect", prospect);
         storeEvent.set("items", Json.MAPPER.createArrayNode().add(checkoutProduct(session).node()));
         return event.one(storeEvent);
     }
 
-    /** Checkout Session events carry no line items: metadata, else the Payment Link, else the generic product. */
+    /**
+     * Checkout Session events carry no line items: metadata, else the generic product. (Not the
+     * Payment Link: a refund's charge cannot name it, and a refund must meet its purchase's product.)
+     */
     private static Product checkoutProduct(JsonNode session) {
         JsonNode metadata = session.path("metadata");
-        String id = firstText(text(metadata, "product_id"), text(session, "payment_link"), GENERIC_PRODUCT);
+        String id = firstText(text(metadata, "product_id"), GENERIC_PRODUCT);
         return new Product(id, firstText(text(metadata, "product_name"), id));
     }
 
@@ -368,7 +366,7 @@ public final class StripeSource extends SourcePlatform {
     /** The first invoice of a subscription is its purchase: one item per line product. */
     private Translation firstSubscriptionPayment(Envelope event, JsonNode invoice) {
         ArrayNode items = Json.MAPPER.createArrayNode();
-        for (InvoiceLine line : invoiceLines(invoice)) {
+        for (InvoiceLine line : invoiceLines(invoice, true)) {
             ObjectNode item = line.product().node();
             item.put("role", "primary");
             item.put("price_cents", line.amount());
@@ -391,7 +389,7 @@ public final class StripeSource extends SourcePlatform {
      */
     private static ObjectNode subscriptionCharge(Envelope event, String storeType, JsonNode invoice,
                                                  String subscriptionId, String chargeId) {
-        Product product = invoiceLines(invoice).get(0).product();
+        Product product = invoiceLines(invoice, false).get(0).product();
         ObjectNode subscription = product.subscription(subscriptionId);
         subscription.put("kind", "recurring");
         subscription.put("charge_number", RENEWAL_CHARGE_NUMBER);
@@ -412,8 +410,12 @@ public final class StripeSource extends SourcePlatform {
     private record InvoiceLine(Product product, long amount, long quantity) {
     }
 
-    /** The invoice's lines that name a product and charge something (credits and prorations of 0 left out). */
-    private static List<InvoiceLine> invoiceLines(JsonNode invoice) {
+    /**
+     * The invoice's lines that name a product and charge something (credits and prorations of 0 left
+     * out); with {@code keepFree}, lines of 0 too: a trial's (or a 100 % coupon's) first invoice is
+     * still the purchase of its products.
+     */
+    private static List<InvoiceLine> invoiceLines(JsonNode invoice, boolean keepFree) {
         JsonNode data = invoice.path("lines").path("data");
         if (!data.isArray() || data.isEmpty()) {
             throw new Untranslatable("data.object.lines.data is missing");
@@ -423,7 +425,7 @@ public final class StripeSource extends SourcePlatform {
             JsonNode line = data.get(i);
             String path = "data.object.lines.data[" + i + "]";
             long amount = wholeNumber(line, "amount", path + ".amount");
-            if (amount > 0) {
+            if (amount > 0 || (keepFree && amount == 0 && lineProduct(line) != null)) {
                 String productId = lineProduct(line);
                 if (productId == null) {
                     throw new Untranslatable(path + ".price.product (or pricing.price_details.product) is missing");
@@ -434,7 +436,8 @@ public final class StripeSource extends SourcePlatform {
             }
         }
         if (lines.isEmpty()) {
-            throw new Untranslatable("data.object.lines.data has no line with an amount above 0");
+            throw new Untranslatable("data.object.lines.data has no line with a product"
+                    + (keepFree ? "" : " and an amount above 0"));
         }
         return lines;
     }

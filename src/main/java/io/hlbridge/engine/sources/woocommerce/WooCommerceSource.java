@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.sources.Delivery;
+import io.hlbridge.engine.sources.Hmac;
 import io.hlbridge.engine.sources.NotAuthentic;
 import io.hlbridge.engine.sources.SourceEvent;
 import io.hlbridge.engine.sources.SourcePlatform;
@@ -14,7 +15,6 @@ import io.hlbridge.engine.sources.Untranslatable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,8 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * WooCommerce's own webhooks (PRODUCT.md §3a), as {@code WC_Webhook} (class-wc-webhook.php) sends them: a JSON POST
@@ -128,13 +126,7 @@ public final class WooCommerceSource extends SourcePlatform {
 
     /** Base64 of HMAC-SHA256 of the raw body keyed with the secret's UTF-8 bytes (WC_Webhook::generate_signature). */
     private static String signature(String secret, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
+        return Base64.getEncoder().encodeToString(Hmac.sha256(secret, body));
     }
 
     /** The unsigned {@code webhook_id=N} POST WooCommerce sends when a webhook is saved; it has no topic header. */

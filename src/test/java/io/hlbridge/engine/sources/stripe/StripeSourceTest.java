@@ -369,12 +369,32 @@ class StripeSourceTest {
     }
 
     @Test
-    void aPaymentLinkSessionWithoutMetadataIsAPurchaseOfTheLink() {
+    void aPaymentLinkSessionWithoutMetadataIsAPurchaseOfTheGenericProduct_asItsRefundWouldBe() {
         ObjectNode event = only(envelope("evt_pl", "checkout.session.completed", """
                 {"id": "cs_2", "mode": "payment", "payment_status": "paid", "payment_intent": "pi_6",
                  "payment_link": "plink_1", "amount_total": 1500, "currency": "usd",
                  "customer_details": {"email": "lin@example.com", "name": null}}""")).event();
-        assertThat(event.path("items").path(0).path("product_id").asText()).isEqualTo("plink_1");
+        assertThat(event.path("items").path(0).path("product_id").asText()).isEqualTo("stripe_checkout");
+    }
+
+    @Test
+    void aTrialsFirstInvoiceOfZeroIsStillThePurchase() {
+        ObjectNode event = only(envelope("evt_trial", "invoice.paid", """
+                {"id": "in_t", "billing_reason": "subscription_create", "subscription": "sub_t", "amount_paid": 0,
+                 "currency": "usd", "customer_email": "lin@example.com",
+                 "lines": {"data": [{"amount": 0, "quantity": 1, "price": {"product": "prod_trial", "nickname": "Pro"}}]}}"""))
+                .event();
+        assertThat(event.path("type").asText()).isEqualTo("order.completed");
+        assertThat(event.path("items").path(0).path("product_id").asText()).isEqualTo("prod_trial");
+        assertThat(event.path("items").path(0).path("price_cents").asLong()).isZero();
+    }
+
+    @Test
+    void anExpiredCheckoutDatesFromWhenItBegan_soAPurchaseInBetweenCountsAsBoughtMeanwhile() {
+        ObjectNode event = only(envelope("evt_exp", "checkout.session.expired", """
+                {"id": "cs_e", "mode": "payment", "created": 1764000000, "customer_details": {"email": "lin@example.com"},
+                 "metadata": {"product_id": "prod_9"}}""")).event();
+        assertThat(event.path("occurred_at").asText()).isEqualTo("2025-11-24T16:00:00Z");
     }
 
     @Test
