@@ -70,6 +70,7 @@ public final class DeliverBench {
                             events, replicas, first.perSecond, first.perSecond >= 500 ? "met" : "MISSED", first.p50, first.p99, load0, load1));
                     e.results.add("  " + cpu1.perItem(cpu0, events));
                     e.results.add("  " + perEvent);
+                    e.results.add("  engine resident memory after the burst: " + e.residentMemory());
                     e.results.add(String.format("steady %d events/s: p50 %.0f ms [%s], p99 %.0f ms (%s)", steadyRate, steady.p50,
                             steady.p50 <= 50 ? "met" : "MISSED", steady.p99, BenchSupport.loadAverage()));
                     e.results.add(String.format("calls per returning tag action %.2f [%s]", perAction, perAction <= 1.2 ? "met" : "MISSED"));
@@ -201,12 +202,13 @@ public final class DeliverBench {
             try (Connection c = e.db(); Statement st = c.createStatement()) {
                 st.execute("SELECT pg_stat_clear_snapshot()");
                 long statements = -1;
-                if (System.getenv("BENCH_PG_STATS") != null) {
-                    try (ResultSet rs = st.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()")) {
-                        rs.next();
-                        statements = rs.getLong(1);
-                    } catch (java.sql.SQLException notInstalled) {
-                        statements = -1;
+                if (System.getenv("BENCH_PG_STATS") != null) { // the view lives in the database the extension was created in
+                    try (Connection pc = e.pg.getPostgresDatabase().getConnection(); Statement ps = pc.createStatement()) {
+                        ps.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                        try (ResultSet rs = ps.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '" + e.database + "'")) {
+                            rs.next();
+                            statements = rs.getLong(1);
+                        }
                     }
                 }
                 try (ResultSet rs = st.executeQuery("SELECT xact_commit, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted FROM pg_stat_database WHERE datname = current_database()")) {
@@ -369,6 +371,20 @@ public final class DeliverBench {
                 throw failed;
             }
             return new Engine(pg, database, processes, bases, hl);
+        }
+
+        /** Each replica's resident set (VmRSS from /proc), for the memory request and limit. */
+        String residentMemory() {
+            List<String> rss = new ArrayList<>();
+            for (Process p : processes) {
+                try {
+                    rss.add(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "status")).stream()
+                            .filter(l -> l.startsWith("VmRSS:")).map(l -> (Long.parseLong(l.replaceAll("\\D", "")) / 1024) + " MiB").findFirst().orElse("?"));
+                } catch (java.io.IOException | RuntimeException e) {
+                    rss.add("?");
+                }
+            }
+            return String.join(", ", rss);
         }
 
         /** CPU seconds of the replicas' JIT compiler threads so far (-1 where /proc cannot be read). */
