@@ -54,13 +54,18 @@ final class BenchSupport {
         }
 
         static Cpu of(Process engine) {
+            return of(java.util.List.of(engine));
+        }
+
+        /** As {@link #of(Process)}, the engine being several replicas (processes) whose CPU is summed. */
+        static Cpu of(java.util.List<Process> engines) {
             double pg = ProcessHandle.allProcesses()
                     .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
                     .mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
             double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime() / 1e9;
-            return new Cpu(engine.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0), pg,
-                    self + SENDERS.get() / 1e9);
+            double engine = engines.stream().mapToDouble(e -> e.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+            return new Cpu(engine, pg, self + SENDERS.get() / 1e9);
         }
 
         /** Milliseconds of CPU per item since {@code before}, per process group. */
@@ -96,6 +101,16 @@ final class BenchSupport {
         }
     }
 
+    /** The 1-, 5- and 15-minute load averages (/proc/loadavg), to print beside a figure measured on a shared machine. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return "load " + f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "load ?";
+        }
+    }
+
     /** Single-row INSERT + COMMIT in a loop on one connection: the database's own durable write rate. */
     static double singleInsertRate(EmbeddedPostgres pg, Duration duration) throws Exception {
         try (Connection c = pg.getPostgresDatabase().getConnection()) {
@@ -118,6 +133,14 @@ final class BenchSupport {
     }
 
     static Process startEngine(EmbeddedPostgres pg, int httpPort, int managementPort, Map<String, String> extra) throws Exception {
+        return startEngine(pg, "engine_" + httpPort, httpPort, managementPort, extra);
+    }
+
+    /**
+     * The engine as a process of its own, as users start it, on {@code database} of the bench's
+     * PostgreSQL (created if it does not exist yet): several replicas share one database.
+     */
+    static Process startEngine(EmbeddedPostgres pg, String database, int httpPort, int managementPort, Map<String, String> extra) throws Exception {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx1g", "-XX:+UseParallelGC")); // as kubernetes/Dockerfile
         String jfr = System.getenv("BENCH_ENGINE_JFR");
         if (jfr != null && !jfr.isBlank()) {
@@ -131,9 +154,11 @@ final class BenchSupport {
         command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hlbridge.engine.Application"));
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
-        String database = "engine_" + httpPort;
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
+            if (!exists.next()) {
+                s.execute("CREATE DATABASE " + database);
+            }
         }
         env.put("ENGINE_DB_URL", pg.getJdbcUrl("postgres", database));
         env.put("ENGINE_DB_USER", "postgres");
@@ -152,7 +177,8 @@ final class BenchSupport {
         File log = Path.of("target", "bench", "engine-" + httpPort + ".log").toFile();
         pb.redirectErrorStream(true).redirectOutput(log);
         Process p = pb.start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // 60 s, or BENCH_ENGINE_START_SECONDS: a machine shared with builds can take longer
+        long deadline = System.nanoTime() + Duration.ofSeconds(Long.parseLong(System.getenv().getOrDefault("BENCH_ENGINE_START_SECONDS", "60"))).toNanos();
         while (System.nanoTime() < deadline) {
             try {
                 HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
@@ -170,7 +196,7 @@ final class BenchSupport {
             Thread.sleep(200);
         }
         p.destroyForcibly();
-        throw new IllegalStateException("engine not ready in 60 s; see " + log);
+        throw new IllegalStateException("engine not ready in time; see " + log);
     }
 
     /** Waits until the engine on {@code httpPort} has processed every accepted event (so phases do not overlap). */

@@ -26,18 +26,26 @@ public final class DeliverBench {
         int pacedSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         int steadyRate = args.length > 2 ? Integer.parseInt(args[2]) : 200;
         int steadySeconds = args.length > 3 ? Integer.parseInt(args[3]) : 20;
+        int replicas = args.length > 4 ? Integer.parseInt(args[4]) : Integer.parseInt(System.getenv().getOrDefault("BENCH_REPLICAS", "1"));
+        System.out.printf("bench/deliver: %d replica(s) on one PostgreSQL, %s%n", replicas, BenchSupport.loadAverage());
         try (EmbeddedPostgres pg = BenchSupport.postgres("deliver-pg")) {
             // phases 1 and 2: a location that HighLevel grants (and advertises) far more than 100 / 10 s
             try (HighLevelSandbox.Running hl = HighLevelSandbox.start(SandboxSettings.builder().rateLimit(1_000_000, 10_000).build(), 0)) {
-                Engine e = Engine.start(pg, hl, "unlimited");
+                Engine e = Engine.start(pg, hl, "unlimited", replicas);
                 try {
                     Site site = e.site("Bench unlimited");
                     int warmUp = warmUp(e, site, Math.max(500, events / 3));
+                    String load0 = BenchSupport.loadAverage();
                     long t0 = System.currentTimeMillis();
-                    BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(e.process);
+                    BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(e.processes);
+                    DbCounters db0 = DbCounters.of(e);
                     send(e, site, events, "first", "b");
                     Stats first = e.awaitAndMeasure(warmUp + events, t0);
-                    System.out.println("  " + BenchSupport.Cpu.of(e.process).perItem(cpu0, events));
+                    BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(e.processes);
+                    String perEvent = DbCounters.of(e).perItem(db0, events);
+                    String load1 = BenchSupport.loadAverage();
+                    System.out.println("  " + cpu1.perItem(cpu0, events));
+                    System.out.println("  " + perEvent);
                     e.breakdown(t0);
                     System.out.printf("phase 1 (limit off, %d events, 1 add_tags rule): %.0f events/s end to end, p50 %.0f ms, p99 %.0f ms (acceptance -> last HighLevel call)%n",
                             events, first.perSecond, first.p50, first.p99);
@@ -58,15 +66,18 @@ public final class DeliverBench {
                     pgStats(pg, e);
                     System.out.printf("phase 1b (limit off, new customers at a steady %d events/s for %d s): %.0f events/s end to end, p50 %.0f ms, p99 %.0f ms%n",
                             steadyRate, steadySeconds, steady.perSecond, steady.p50, steady.p99);
-                    e.results.add(String.format("burst of %d events: %.0f events/s end to end [%s], p50 %.0f ms, p99 %.0f ms (a backlog draining)",
-                            events, first.perSecond, first.perSecond >= 500 ? "met" : "MISSED", first.p50, first.p99));
-                    e.results.add(String.format("steady %d events/s: p50 %.0f ms [%s], p99 %.0f ms", steadyRate, steady.p50,
-                            steady.p50 <= 50 ? "met" : "MISSED", steady.p99));
+                    e.results.add(String.format("burst of %d events, %d replica(s): %.0f events/s end to end [%s], p50 %.0f ms, p99 %.0f ms (a backlog draining; %s before, %s after)",
+                            events, replicas, first.perSecond, first.perSecond >= 500 ? "met" : "MISSED", first.p50, first.p99, load0, load1));
+                    e.results.add("  " + cpu1.perItem(cpu0, events));
+                    e.results.add("  " + perEvent);
+                    e.results.add("  engine resident memory after the burst: " + e.residentMemory());
+                    e.results.add(String.format("steady %d events/s: p50 %.0f ms [%s], p99 %.0f ms (%s)", steadyRate, steady.p50,
+                            steady.p50 <= 50 ? "met" : "MISSED", steady.p99, BenchSupport.loadAverage()));
                     e.results.add(String.format("calls per returning tag action %.2f [%s]", perAction, perAction <= 1.2 ? "met" : "MISSED"));
                 } finally {
                     e.stop();
                 }
-                phase3(pg, pacedSeconds, e.results);
+                phase3(pg, pacedSeconds, replicas, e.results);
                 System.out.println();
                 System.out.println("== bench/deliver ==");
                 e.results.forEach(System.out::println);
@@ -100,27 +111,38 @@ public final class DeliverBench {
     }
 
     /** Phase 3: HighLevel's real limit, 100 requests / 10 s per location, enforced with 429s. */
-    static void phase3(EmbeddedPostgres pg, int seconds, List<String> results) throws Exception {
+    static void phase3(EmbeddedPostgres pg, int seconds, int replicas, List<String> results) throws Exception {
         try (HighLevelSandbox.Running hl = HighLevelSandbox.start(SandboxSettings.defaults(), 0)) {
-            Engine e = Engine.start(pg, hl, "paced");
+            Engine e = Engine.start(pg, hl, "paced", replicas);
             try {
-                Site site = e.site("Bench paced");
+                Site site = e.site("Bench paced", 0);
+                // a quiet neighbour: another marketplace whose integration has the sandbox's second location
+                Site quiet = e.site("Bench quiet", 1);
                 int backlog = seconds * 10 + 200; // more than the location can take in the window
                 send(e, site, backlog, "paced", "b");
                 Thread.sleep(5_000); // let the pacer settle on the advertised limit
                 long before = count(e, "SELECT count(*) FROM action_job WHERE status = 'succeeded'");
                 long start = System.nanoTime();
                 long callsBefore = totalCalls(hl);
-                Thread.sleep(seconds * 1000L);
+                // meanwhile the quiet location's store sends 1 event/s (2 calls each, a fifth of its limit)
+                int quietEvents = Math.max(5, seconds - 5);
+                long quietSince = System.currentTimeMillis();
+                sendAtRate(e, quiet, 1, quietEvents, "quiet", 1_000_000); // customers of their own
+                Thread.sleep(Math.max(0, seconds * 1000L - (System.nanoTime() - start) / 1_000_000L));
                 long calls = totalCalls(hl) - callsBefore;
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 long done = count(e, "SELECT count(*) FROM action_job WHERE status = 'succeeded'") - before;
-                double rate = calls / elapsed;
+                Stats q = e.awaitAndMeasureLike("evt\\_quiet%", quietEvents, quietSince);
+                long quietCalls = count(e, "SELECT coalesce(sum(jsonb_array_length(l.calls)), 0) FROM event_log l WHERE l.kind = 'action' AND l.event_id LIKE 'evt\\_quiet%'");
+                double rate = (calls - quietCalls) / elapsed;
                 long limited = hl.sandbox().stats().rateLimited();
                 System.out.printf("phase 3 (limit on, one location, %d s window): %.2f calls/s = %.1f%% of 10/s, %d actions done, %d x 429%n",
                         seconds, rate, rate * 10, done, limited);
-                results.add(String.format("paced location: %.1f%% of its limit [%s], %d x 429 [%s]", rate * 10,
-                        rate * 10 >= 95 ? "met" : "MISSED", limited, limited == 0 ? "met" : "MISSED"));
+                System.out.printf("phase 3, quiet neighbour (another location, 1 event/s meanwhile): p50 %.0f ms, p99 %.0f ms (acceptance -> last HighLevel call)%n",
+                        q.p50, q.p99);
+                results.add(String.format("paced location: %.1f%% of its limit [%s], %d x 429 [%s] (%s)", rate * 10,
+                        rate * 10 >= 95 ? "met" : "MISSED", limited, limited == 0 ? "met" : "MISSED", BenchSupport.loadAverage()));
+                results.add(String.format("quiet location beside the noisy one: p50 %.0f ms, p99 %.0f ms over %d events", q.p50, q.p99, quietEvents));
             } finally {
                 e.stop();
             }
@@ -149,14 +171,14 @@ public final class DeliverBench {
         int rounds = Math.min(26, Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_ROUNDS", "20")));
         int sent = 0;
         for (int r = 0; r < rounds; r++) {
-            double jit0 = BenchSupport.jitCpuSeconds(e.process);
-            BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(e.process);
+            double jit0 = e.jitCpuSeconds();
+            BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(e.processes);
             long since = System.currentTimeMillis();
             send(e, site, round, "warm" + (char) ('a' + r), "w" + (char) ('a' + r)); // distinct LIKE prefixes
             sent += round;
             Stats s = e.awaitAndMeasure(sent, since);
-            BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(e.process);
-            double jit1 = BenchSupport.jitCpuSeconds(e.process);
+            BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(e.processes);
+            double jit1 = e.jitCpuSeconds();
             double jitShare = (jit1 - jit0) / (cpu1.engine() - cpu0.engine());
             System.out.printf("  warm-up round %d: %d events, %.0f events/s, JIT compilers %.0f%% of the engine's CPU, %s%n", r + 1, round,
                     s.perSecond, 100 * jitShare, cpu1.perItem(cpu0, round));
@@ -171,38 +193,89 @@ public final class DeliverBench {
     }
 
     /**
+     * The engine database's counters in pg_stat_database (transactions committed, rows read and
+     * written) and, with BENCH_PG_STATS, the statements pg_stat_statements counted for it: their
+     * deltas per event tell what the database does for each event, whatever the number of replicas.
+     */
+    record DbCounters(long commits, long returned, long fetched, long inserted, long updated, long deleted, long statements) {
+        static DbCounters of(Engine e) throws Exception {
+            try (Connection c = e.db(); Statement st = c.createStatement()) {
+                st.execute("SELECT pg_stat_clear_snapshot()");
+                long statements = -1;
+                if (System.getenv("BENCH_PG_STATS") != null) { // the view lives in the database the extension was created in
+                    try (Connection pc = e.pg.getPostgresDatabase().getConnection(); Statement ps = pc.createStatement()) {
+                        ps.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+                        try (ResultSet rs = ps.executeQuery("SELECT coalesce(sum(calls), 0) FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = '" + e.database + "'")) {
+                            rs.next();
+                            statements = rs.getLong(1);
+                        }
+                    }
+                }
+                try (ResultSet rs = st.executeQuery("SELECT xact_commit, tup_returned, tup_fetched, tup_inserted, tup_updated, tup_deleted FROM pg_stat_database WHERE datname = current_database()")) {
+                    rs.next();
+                    return new DbCounters(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6), statements);
+                }
+            }
+        }
+
+        String perItem(DbCounters before, int items) {
+            double n = items;
+            return String.format("PostgreSQL per event: %.2f commits, %s rows returned %.1f, fetched %.1f, inserted %.2f, updated %.2f, deleted %.2f",
+                    (commits - before.commits) / n,
+                    statements >= 0 && before.statements >= 0 ? String.format("%.2f statements,", (statements - before.statements) / n) : "",
+                    (returned - before.returned) / n, (fetched - before.fetched) / n, (inserted - before.inserted) / n,
+                    (updated - before.updated) / n, (deleted - before.deleted) / n);
+        }
+    }
+
+    /**
      * Posts {@code n} signed order events of customers {@code <customers>0…<customers>n-1}, order ids
      * {@code <tag>i}, from 16 connections. The events are signed up front (Standard Webhooks allows 5
      * minutes) and sent by wrk, a C load generator, so the senders take little of the two cores the
      * engine shares with PostgreSQL and the sandbox.
      */
     static void send(Engine e, Site site, int n, String tag, String customers) throws Exception {
-        java.nio.file.Path file = java.nio.file.Path.of("target", "bench", "deliver-" + tag + ".tsv").toAbsolutePath();
-        try (java.io.BufferedWriter out = java.nio.file.Files.newBufferedWriter(file)) {
-            long ts = System.currentTimeMillis() / 1000;
-            for (int i = 0; i < n; i++) {
-                String id = "evt_" + tag + i;
-                String body = order(customers + i, tag + i);
-                out.write(id + "\t" + ts + "\t" + BenchSupport.sign(site.secret, id, ts, body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
-                        + "\t" + body + "\n");
-            }
+        // with several replicas the events are dealt out among them, as a Service spreads connections:
+        // one wrk per replica, the 16 connections shared out
+        int replicas = e.bases.size();
+        List<java.io.BufferedWriter> outs = new ArrayList<>();
+        List<java.nio.file.Path> files = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            java.nio.file.Path file = java.nio.file.Path.of("target", "bench", "deliver-" + tag + (replicas > 1 ? "-" + r : "") + ".tsv").toAbsolutePath();
+            files.add(file);
+            outs.add(java.nio.file.Files.newBufferedWriter(file));
         }
-        ProcessBuilder pb = new ProcessBuilder("wrk", "-t1", "-c16", "-d300s", "--timeout", "10s", "-s", "bench/src/wrk-once.lua", e.base);
-        pb.environment().put("BENCH_MARKETPLACE", site.marketplace);
-        pb.environment().put("BENCH_EVENTS", file.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(file.resolveSibling("deliver-" + tag + ".wrk.txt").toFile());
-        Process p = pb.start();
+        long ts = System.currentTimeMillis() / 1000;
+        for (int i = 0; i < n; i++) {
+            String id = "evt_" + tag + i;
+            String body = order(customers + i, tag + i);
+            outs.get(i % replicas).write(id + "\t" + ts + "\t" + BenchSupport.sign(site.secret, id, ts, body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                    + "\t" + body + "\n");
+        }
+        for (java.io.BufferedWriter out : outs) {
+            out.close();
+        }
+        List<Process> senders = new ArrayList<>();
+        for (int r = 0; r < replicas; r++) {
+            ProcessBuilder pb = new ProcessBuilder("wrk", "-t1", "-c" + Math.max(4, 16 / replicas), "-d300s", "--timeout", "10s", "-s", "bench/src/wrk-once.lua", e.bases.get(r));
+            pb.environment().put("BENCH_MARKETPLACE", site.marketplace);
+            pb.environment().put("BENCH_EVENTS", files.get(r).toString());
+            pb.redirectErrorStream(true);
+            pb.redirectOutput(files.get(r).resolveSibling(files.get(r).getFileName().toString().replace(".tsv", ".wrk.txt")).toFile());
+            senders.add(pb.start());
+        }
         String accepted = "SELECT count(*) FROM inbox_event WHERE webhook_id LIKE 'evt\\_" + tag + "%'";
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + n / 50);
-            while (count(e, accepted) < n && p.isAlive() && System.nanoTime() < deadline) {
+            while (count(e, accepted) < n && senders.stream().anyMatch(Process::isAlive) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
         } finally {
-            BenchSupport.Cpu.senders(p);
-            p.destroy(); // wrk would otherwise run out its duration
-            p.waitFor();
+            for (Process p : senders) {
+                BenchSupport.Cpu.senders(p);
+                p.destroy(); // wrk would otherwise run out its duration
+                p.waitFor();
+            }
         }
         long inInbox = count(e, accepted);
         if (inInbox != n) {
@@ -236,7 +309,7 @@ public final class DeliverBench {
             }
             int k = offset + i;
             String body = order("b" + k, tag + k);
-            sent.add(BenchSupport.HTTP.sendAsync(BenchSupport.webhook(e.base, site.marketplace, site.secret, "evt_" + tag + k, body),
+            sent.add(BenchSupport.HTTP.sendAsync(BenchSupport.webhook(e.bases.get(i % e.bases.size()), site.marketplace, site.secret, "evt_" + tag + k, body),
                     HttpResponse.BodyHandlers.discarding()));
         }
         for (var f : sent) {
@@ -253,30 +326,99 @@ public final class DeliverBench {
         }
     }
 
+    /**
+     * The engine: one or more replicas, each a process of its own started as users start it (java -jar
+     * with the settings in its environment), all on one database of the bench's PostgreSQL.
+     */
     static final class Engine {
         final EmbeddedPostgres pg;
         final String database;
-        final Process process;
+        final List<Process> processes;
+        final List<String> bases;
         final String base;
         final List<String> results = new ArrayList<>();
         final HighLevelSandbox.Running hl;
 
-        Engine(EmbeddedPostgres pg, String database, Process process, String base, HighLevelSandbox.Running hl) {
+        Engine(EmbeddedPostgres pg, String database, List<Process> processes, List<String> bases, HighLevelSandbox.Running hl) {
             this.pg = pg;
             this.database = database;
-            this.process = process;
-            this.base = base;
+            this.processes = processes;
+            this.bases = bases;
+            this.base = bases.get(0);
             this.hl = hl;
         }
 
         static Engine start(EmbeddedPostgres pg, HighLevelSandbox.Running hl, String name) throws Exception {
-            int http = BenchSupport.freePort();
-            int mgmt = BenchSupport.freePort();
-            Process p = BenchSupport.startEngine(pg, http, mgmt, Map.of(
-                    "HIGHLEVEL_API_URL", hl.baseUrl(), "HIGHLEVEL_AUTHORIZE_URL", hl.baseUrl() + "/oauth/chooselocation",
-                    "HIGHLEVEL_CLIENT_ID", hl.sandbox().settings().clientId(),
-                    "HIGHLEVEL_CLIENT_SECRET", hl.sandbox().settings().clientSecret()));
-            return new Engine(pg, "engine_" + http, p, "http://127.0.0.1:" + http, hl);
+            return start(pg, hl, name, 1);
+        }
+
+        static Engine start(EmbeddedPostgres pg, HighLevelSandbox.Running hl, String name, int replicas) throws Exception {
+            String database = "engine_" + name;
+            List<Process> processes = new ArrayList<>();
+            List<String> bases = new ArrayList<>();
+            try {
+                for (int r = 0; r < replicas; r++) { // one after the other: the first one migrates the schema
+                    int http = BenchSupport.freePort();
+                    int mgmt = BenchSupport.freePort();
+                    processes.add(BenchSupport.startEngine(pg, database, http, mgmt, Map.of(
+                            "HIGHLEVEL_API_URL", hl.baseUrl(), "HIGHLEVEL_AUTHORIZE_URL", hl.baseUrl() + "/oauth/chooselocation",
+                            "HIGHLEVEL_CLIENT_ID", hl.sandbox().settings().clientId(),
+                            "HIGHLEVEL_CLIENT_SECRET", hl.sandbox().settings().clientSecret())));
+                    bases.add("http://127.0.0.1:" + http);
+                }
+            } catch (Exception | Error failed) { // leave no replica running without its database
+                processes.forEach(Process::destroyForcibly);
+                throw failed;
+            }
+            return new Engine(pg, database, processes, bases, hl);
+        }
+
+        /** Each replica's resident set (VmRSS from /proc), for the memory request and limit. */
+        String residentMemory() {
+            List<String> rss = new ArrayList<>();
+            for (Process p : processes) {
+                try {
+                    rss.add(java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", Long.toString(p.pid()), "status")).stream()
+                            .filter(l -> l.startsWith("VmRSS:")).map(l -> (Long.parseLong(l.replaceAll("\\D", "")) / 1024) + " MiB").findFirst().orElse("?"));
+                } catch (java.io.IOException | RuntimeException e) {
+                    rss.add("?");
+                }
+            }
+            return String.join(", ", rss);
+        }
+
+        /** CPU seconds of the replicas' JIT compiler threads so far (-1 where /proc cannot be read). */
+        double jitCpuSeconds() {
+            double sum = 0;
+            for (Process p : processes) {
+                double s = BenchSupport.jitCpuSeconds(p);
+                if (s < 0) {
+                    return -1;
+                }
+                sum += s;
+            }
+            return sum;
+        }
+
+        /** Waits until the {@code n} actions of events whose webhook id is LIKE {@code pattern} succeeded, then their latencies. */
+        Stats awaitAndMeasureLike(String pattern, int n, long sinceMillis) throws Exception {
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            while (count(this, "SELECT count(*) FROM action_job WHERE status = 'succeeded' AND event_id LIKE '" + pattern + "'") < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("actions did not complete in 5 minutes");
+                }
+                Thread.sleep(200);
+            }
+            List<Double> lat = new ArrayList<>();
+            try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT extract(epoch FROM (j.updated_at - e.received_at)) * 1000 FROM inbox_event e JOIN action_job j ON j.event_id = e.webhook_id"
+                            + " WHERE e.webhook_id LIKE '" + pattern + "' AND e.received_at >= to_timestamp(" + sinceMillis + " / 1000.0)")) {
+                while (rs.next()) {
+                    lat.add(rs.getDouble(1));
+                }
+            }
+            lat.sort(Double::compare);
+            return new Stats(n, lat.get(lat.size() / 2), lat.get((int) Math.min(lat.size() - 1, Math.ceil(lat.size() * 0.99) - 1)));
         }
 
         Connection db() throws Exception {
@@ -284,11 +426,17 @@ public final class DeliverBench {
         }
 
         Site site(String name) throws Exception {
+            return site(name, 0);
+        }
+
+        /** A marketplace whose one integration is approved for the sandbox's {@code location}-th location. */
+        Site site(String name, int location) throws Exception {
             JsonNode m = JSON.readTree(post("/api/v1/marketplaces", BenchSupport.OPERATOR, "{\"name\":\"" + name + "\"}"));
             String id = m.path("id").asText();
             String key = m.path("api_key").asText();
             JsonNode integration = JSON.readTree(post("/api/v1/marketplaces/" + id + "/integrations", key, "{\"name\":\"HL\"}"));
-            String approve = integration.path("authorize_url").asText().replace("/oauth/chooselocation?", "/oauth/chooselocation/approve?");
+            String approve = integration.path("authorize_url").asText().replace("/oauth/chooselocation?", "/oauth/chooselocation/approve?")
+                    + "&location_id=" + hl.sandbox().locations().get(location).id();
             HttpResponse<String> redirect = BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(approve)).build(), HttpResponse.BodyHandlers.ofString());
             URI callback = URI.create(redirect.headers().firstValue("Location").orElseThrow());
             BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(base + callback.getRawPath() + "?" + callback.getRawQuery())).build(),
@@ -370,8 +518,10 @@ public final class DeliverBench {
         }
 
         void stop() throws Exception {
-            process.destroy();
-            process.waitFor(20, TimeUnit.SECONDS);
+            processes.forEach(Process::destroy); // SIGTERM: the graceful shutdown, on all replicas at once
+            for (Process p : processes) {
+                p.waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 }
