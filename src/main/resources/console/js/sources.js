@@ -58,7 +58,11 @@ function row(source, ctx) {
   const tr = h('tr', { dataset: { id: source.id, name: source.name, platform: source.platform } },
     h('td', { class: 'name' }, source.name),
     h('td', {}, platformName(ctx, source.platform)),
-    h('td', { class: 'last-event' }, source.last_event_at ? time(source.last_event_at) : h('span', { class: 'empty' }, 'never')),
+    h('td', { class: 'last-event' }, source.last_event_at ? time(source.last_event_at) : h('span', { class: 'empty' }, 'never'),
+      source.refused_count > 0
+        ? h('div', { class: 'refused', title: 'Deliveries refused for a wrong URL key or a signature that does not verify (not in the log)' },
+            `${source.refused_count} refused, last `, time(source.last_refused_at))
+        : null),
     h('td', { class: 'secret' }, secretState(source, ctx)),
     h('td', { class: 'actions' },
       h('button', { type: 'button', class: 'rename secondary', onclick: () => rename(tr, source, ctx) }, 'Rename'),

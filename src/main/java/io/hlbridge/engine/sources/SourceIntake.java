@@ -74,6 +74,7 @@ public final class SourceIntake {
             source = sources.authenticate(sourceId, key)
                     .orElseThrow(() -> ProblemException.notFound("no source with id '" + sourceId + "'"));
         } catch (SourceStore.WrongKey wrongKey) {
+            sources.countRefused(sourceId);
             throw ProblemException.unauthorized(wrongKey.getMessage() + ": copy the webhook URL again from the console");
         }
         byte[] body = rawBody(in);
@@ -180,6 +181,13 @@ public final class SourceIntake {
             return;
         }
         boolean authenticated = exchange.getProperty(AUTHENTICATED) != null;
+        if (!authenticated && source != null && isUnauthorized(exchange)) {
+            try {
+                sources.countRefused(source.id()); // the platform's signature did not verify
+            } catch (RuntimeException notCounted) {
+                // a counter only: the 401 is answered all the same
+            }
+        }
         if (authenticated && exchange.getProperty(RECEIPT) == null) {
             Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
             exchange.setProperty(RECEIPT, new Receipt("rejected", null, null,
@@ -188,6 +196,10 @@ public final class SourceIntake {
         }
         metrics.count("engine_source_deliveries_total", "platform", platform,
                 "outcome", authenticated ? "rejected" : "unauthenticated");
+    }
+
+    private static boolean isUnauthorized(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class) instanceof ProblemException p && p.status() == 401;
     }
 
     private void touch(Exchange exchange) {

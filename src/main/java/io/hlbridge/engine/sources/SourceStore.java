@@ -19,14 +19,15 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
  */
 public final class SourceStore {
     private static final String COLUMNS = "id, marketplace_id, platform, name, signing_secret_enc IS NOT NULL AS has_secret, "
-            + "created_at, updated_at, last_event_at";
+            + "created_at, updated_at, last_event_at, refused_count, last_refused_at";
 
     private final Jdbi jdbi;
     private final SecretBox secretBox;
 
     /** A source as the API shows it (never its key or secret). */
     public record SourceRow(String id, String marketplaceId, String platform, String name, boolean hasSigningSecret,
-                            OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime lastEventAt) {
+                            OffsetDateTime createdAt, OffsetDateTime updatedAt, OffsetDateTime lastEventAt,
+                            long refusedCount, OffsetDateTime lastRefusedAt) {
     }
 
     /** A source just created or given a new key: the key is in the clear here and nowhere else. */
@@ -95,6 +96,12 @@ public final class SourceStore {
         jdbi.useHandle(h -> h.createUpdate("UPDATE source SET last_event_at = now() WHERE id = :id").bind("id", id).execute());
     }
 
+    /** Counts a delivery refused for a wrong key or a bad signature (never logged: only counted, here). */
+    public void countRefused(String id) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE source SET refused_count = refused_count + 1, last_refused_at = now() "
+                + "WHERE id = :id").bind("id", id).execute());
+    }
+
     public boolean delete(String marketplaceId, String id) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM source WHERE id = :id AND marketplace_id = :m")
                 .bind("id", id).bind("m", marketplaceId).execute()) == 1;
@@ -152,6 +159,7 @@ public final class SourceStore {
     private static SourceRow row(ResultSet rs) throws SQLException {
         return new SourceRow(rs.getString("id"), rs.getString("marketplace_id"), rs.getString("platform"), rs.getString("name"),
                 rs.getBoolean("has_secret"), rs.getObject("created_at", OffsetDateTime.class),
-                rs.getObject("updated_at", OffsetDateTime.class), rs.getObject("last_event_at", OffsetDateTime.class));
+                rs.getObject("updated_at", OffsetDateTime.class), rs.getObject("last_event_at", OffsetDateTime.class),
+                rs.getLong("refused_count"), rs.getObject("last_refused_at", OffsetDateTime.class));
     }
 }

@@ -130,6 +130,8 @@ public final class SourcesApi {
         out.put("created_at", instant(s.createdAt()));
         out.put("updated_at", instant(s.updatedAt()));
         out.put("last_event_at", instant(s.lastEventAt()));
+        out.put("refused_count", s.refusedCount());
+        out.put("last_refused_at", instant(s.lastRefusedAt()));
         return out;
     }
 

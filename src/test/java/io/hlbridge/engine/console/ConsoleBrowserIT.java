@@ -318,6 +318,13 @@ class ConsoleBrowserIT {
             assertThat(driver.findElement(By.id("webhook-url")).getAttribute("value"))
                     .startsWith(base + "/sources/src_").isNotEqualTo(webhookUrl);
 
+            // the store still posts to the old URL: refused, not logged, but counted on the connection's row
+            HttpResponse<String> refused = engine.send("POST", webhookUrl, null, "{}");
+            assertThat(refused.statusCode()).isEqualTo(401);
+            openTab("tab-logs");
+            openTab("tab-sources");
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(sourceRow("Main Stripe"), "1 refused"));
+
             // the Logs page: a Source filter listing it, and the statuses of platforms' deliveries
             openTab("tab-logs");
             Select source = new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("log-source"))));

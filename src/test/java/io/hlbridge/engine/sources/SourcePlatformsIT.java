@@ -325,6 +325,10 @@ class SourcePlatformsIT {
         HttpResponse<String> unsigned = send(shop, samples, samples.purchase(b), null, shop.webhookUrl());
         assertThat(unsigned.statusCode()).isEqualTo(401);
         assertThat(shop.marketplace().logs("q=" + b.email()).path("items").size()).isZero();
+        // counted on the source instead, for the console's Store connections page
+        JsonNode source = Json.read(shop.marketplace().call("GET", "/sources/" + shop.sourceId(), null).body());
+        assertThat(source.path("refused_count").asLong()).isGreaterThanOrEqualTo(2);
+        assertThat(source.path("last_refused_at").isNull()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
