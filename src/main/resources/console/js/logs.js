@@ -116,7 +116,9 @@ function what(e, names) {
   }
   if (e.kind === 'trigger') return e.trigger || '';
   const integration = names.integrations.get(e.integration_id);
-  return `${e.trigger || ''} → ${e.action || ''}${integration ? ` in ${integration}` : ''}`;
+  // an integration deleted since keeps its id in old entries: say so rather than drop it
+  const where = integration || (e.integration_id ? `a deleted integration (${e.integration_id})` : null);
+  return `${e.trigger || ''} → ${e.action || ''}${where ? ` in ${where}` : ''}`;
 }
 
 function entryRow(e, names, reload) {
@@ -163,7 +165,7 @@ export async function renderLogEntry(panel, id) {
     ['Platform', entry.platform ? (platform ? platform.name : entry.platform) : null],
     ['Platform event type', entry.platform_event_type ? h('code', {}, entry.platform_event_type) : null],
     ['Trigger', entry.trigger], ['Rule', entry.rule_id ? h('code', {}, entry.rule_id) : null],
-    ['Action', entry.action], ['Integration', entry.integration_id ? (integration ? `${integration.name} (${entry.integration_id})` : entry.integration_id) : null],
+    ['Action', entry.action], ['Integration', entry.integration_id ? (integration ? `${integration.name} (${entry.integration_id})` : `deleted (${entry.integration_id})`) : null],
     ['Product', entry.product_id], ['Email', entry.email], ['Message', entry.message],
     ['Replay of', entry.replay_of ? h('a', { href: `#log/${encodeURIComponent(entry.replay_of)}` }, entry.replay_of) : null],
   ].filter(([, v]) => v !== null && v !== undefined && v !== '');

@@ -2,7 +2,7 @@
 // product), do ACTION in INTEGRATION. New Rule in steps (integration, action, trigger category and
 // trigger, tags, product), a list with edit, enable/disable, delete and a dry-run Test.
 import { api, mp, query } from './api.js';
-import { attempt, badge, clear, confirmDialog, field, formError, h, notice } from './dom.js';
+import { attempt, badge, clear, clearErrors, confirmDialog, field, formError, h, notice } from './dom.js';
 import { SAMPLES, sampleFor } from './samples.js';
 
 export const ACTIONS = [
@@ -76,9 +76,16 @@ async function loadRules(ctx, productId) {
     h('tbody', {}, items.map((rule) => {
       const integration = catalog.integrations.find((i) => i.id === rule.integration_id);
       const toggle = h('input', { type: 'checkbox', class: 'toggle', checked: rule.enabled, 'aria-label': `Enabled: ${triggerName(rule.trigger)} → ${actionName(rule.action)}` });
+      const state = h('span', {}, rule.enabled ? 'on' : 'off');
       toggle.addEventListener('change', async () => {
         const saved = await attempt(() => api('PATCH', mp(`/rules/${encodeURIComponent(rule.id)}`), { enabled: toggle.checked }));
-        if (saved) notice(`Rule ${saved.enabled ? 'enabled' : 'disabled'}.`); else toggle.checked = !toggle.checked;
+        if (saved) {
+          rule.enabled = saved.enabled;
+          notice(`Rule ${saved.enabled ? 'enabled' : 'disabled'}.`);
+        } else {
+          toggle.checked = !toggle.checked;
+        }
+        clear(state, toggle.checked ? 'on' : 'off');
       });
       return h('tr', { dataset: { id: rule.id, trigger: rule.trigger, product: rule.product_id || '' } },
         h('td', {}, triggerName(rule.trigger)),
@@ -86,7 +93,7 @@ async function loadRules(ctx, productId) {
         h('td', {}, actionName(rule.action)),
         h('td', {}, integrationName(rule.integration_id), ' ', integration && integration.status !== 'connected' ? badge(integration.status) : null),
         h('td', {}, (rule.tags || []).map((t) => h('span', { class: 'tag' }, t))),
-        h('td', {}, h('label', { class: 'switch' }, toggle, h('span', {}, rule.enabled ? 'on' : 'off'))),
+        h('td', {}, h('label', { class: 'switch' }, toggle, state)),
         h('td', { class: 'actions' },
           h('button', { type: 'button', class: 'edit secondary', onclick: () => showEditor(ctx, rule) }, 'Edit'),
           h('button', { type: 'button', class: 'test secondary', onclick: () => showTester(ctx, rule) }, 'Test'),
@@ -138,6 +145,8 @@ function showEditor(ctx, rule) {
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', id: 'save-rule' }, rule ? 'Save rule' : 'Create rule'),
       h('button', { type: 'button', class: 'secondary', onclick: () => clear(editor) }, 'Cancel')));
+  // an error answered for the old choice of action or trigger no longer applies once it changes
+  [action, trigger, integration].forEach((control) => control.addEventListener('change', () => clearErrors(form)));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const body = {

@@ -165,6 +165,11 @@ class ConsoleBrowserIT {
         click(By.id("save-rule"));
         waitForText(By.id("rule-error"), "tags");
         assertThat(driver.findElement(By.id("rule-tags")).getAttribute("aria-invalid")).isEqualTo("true");
+        // another action: the error answered for the old one goes
+        new Select(driver.findElement(By.id("rule-action"))).selectByValue("create_contact");
+        assertThat(driver.findElement(By.id("rule-error")).isDisplayed()).isFalse();
+        assertThat(driver.findElement(By.id("rule-tags")).getAttribute("aria-invalid")).isNull();
+        new Select(driver.findElement(By.id("rule-action"))).selectByValue("add_tags");
         type(By.id("rule-tags"), "customer, buyer");
         click(By.id("save-rule"));
         WebElement rule = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("#rules-table tr[data-trigger='product.purchased']")));
@@ -190,8 +195,10 @@ class ConsoleBrowserIT {
         // disable, then enable again (PATCH {enabled})
         saved.findElement(By.cssSelector("input.toggle")).click();
         waitForText(By.id("notice"), "Rule disabled");
+        assertThat(driver.findElement(productRule).findElement(By.cssSelector("label.switch")).getText()).isEqualTo("off");
         driver.findElement(productRule).findElement(By.cssSelector("input.toggle")).click();
         waitForText(By.id("notice"), "Rule enabled");
+        assertThat(driver.findElement(productRule).findElement(By.cssSelector("label.switch")).getText()).isEqualTo("on");
         shot("product-rules");
     }
 
