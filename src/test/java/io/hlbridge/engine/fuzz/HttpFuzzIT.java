@@ -59,7 +59,6 @@ class HttpFuzzIT {
     static final int BATCH = 25;
     static final int WEBHOOK_BATCHES = 410;   // 10,250 generated, at least 10,000 sent (java.net.http refuses a few itself)
     static final int ADMIN_BATCHES = 212;     // 5,300 generated, at least 5,000 sent (about 1 in 40 is refused by java.net.http)
-    static final int SOURCE_BATCHES = 84;     // 2,100 deliveries to the five platforms' source URLs
 
     static EngineUnderTest engine;
     static final String NO_ONES_SECRET = "whsec_" + java.util.Base64.getEncoder().encodeToString("a key no marketplace was given".getBytes(StandardCharsets.UTF_8));
@@ -69,14 +68,9 @@ class HttpFuzzIT {
     static List<String> ruleIds = new ArrayList<>();
     static List<String> integrationIds = new ArrayList<>();
     static List<String> logIds = new ArrayList<>();
-    /** One source per platform of the hooks marketplace: its samples, the path of its URL (with the key) and its secret. */
-    record FuzzedSource(io.hlbridge.engine.sources.samples.SourceSamples samples, String path, String secret) {
-    }
-    static List<FuzzedSource> sources = new ArrayList<>();
     static HttpClient http;
     static final AtomicInteger sent = new AtomicInteger();
     static final AtomicInteger webhooksSent = new AtomicInteger();
-    static final AtomicInteger sourceDeliveriesSent = new AtomicInteger();
     static final ConcurrentLinkedQueue<String> errorLogs = new ConcurrentLinkedQueue<>();
     static long startedNanos;
     static AppenderBase<ILoggingEvent> errorCatcher;
@@ -92,13 +86,6 @@ class HttpFuzzIT {
         ruleIds.add(tenant.rule("{\"scope\":\"global\",\"trigger\":\"product.purchased\",\"integration_id\":\""
                 + integrationIds.get(0) + "\",\"action\":\"create_contact\"}").path("id").asText());
         hooks.deliver("seed-event", Webhooks.order("ada@example.com", "o-1", "p-1"));
-        for (var samples : io.hlbridge.engine.sources.samples.SourceSamples.all()) {
-            String secret = samples.exampleSecret();
-            JsonNode source = Json.read(hooks.call("POST", "/sources", Json.write(Json.object().put("platform", samples.platform())
-                    .put("name", "Fuzzed " + samples.platform()).put("signing_secret", secret))).body());
-            String url = source.path("webhook_url").asText();
-            sources.add(new FuzzedSource(samples, url.substring(url.indexOf("/sources/")), secret));
-        }
         tenant.deliver("tenant-event", Webhooks.order("bob@example.com", "o-2", "p-2"));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !tenant.logs("").path("items").isEmpty());
         tenant.logs("").path("items").forEach(item -> logIds.add(item.path("id").asText()));
@@ -122,8 +109,7 @@ class HttpFuzzIT {
         try {
             long seconds = Duration.ofNanos(System.nanoTime() - startedNanos).toSeconds();
             System.out.println("HttpFuzzIT: " + sent.get() + " requests (" + webhooksSent.get() + " webhooks, "
-                    + sourceDeliveriesSent.get() + " source deliveries, "
-                    + (sent.get() - webhooksSent.get() - sourceDeliveriesSent.get()) + " admin) in " + seconds + " s");
+                    + (sent.get() - webhooksSent.get()) + " admin) in " + seconds + " s");
             ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(errorCatcher);
             HttpResponse<String> ready = engine.send("GET", engine.managementUrl() + "/observe/health/ready", null, null);
             assertThat(ready.statusCode()).as("readiness after the fuzz: %s", ready.body()).isEqualTo(200);
@@ -131,8 +117,7 @@ class HttpFuzzIT {
                     "after-fuzz-" + UUID.randomUUID(), Webhooks.order("after@example.com", "o-after", "p-after")));
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             assertThat(webhooksSent.get()).as("webhook requests sent").isGreaterThanOrEqualTo(10_000);
-            assertThat(sent.get() - webhooksSent.get() - sourceDeliveriesSent.get()).as("admin requests sent").isGreaterThanOrEqualTo(5_000);
-            assertThat(sourceDeliveriesSent.get()).as("source deliveries sent").isGreaterThanOrEqualTo(2_000);
+            assertThat(sent.get() - webhooksSent.get()).as("admin requests sent").isGreaterThanOrEqualTo(5_000);
             assertThat(errorLogs.stream().distinct().limit(10).toList()).as("ERROR log lines written while fuzzing (%d)",
                     errorLogs.size()).isEmpty();
         } finally {
@@ -150,11 +135,6 @@ class HttpFuzzIT {
         sendAndCheck(batch);
     }
 
-    @Property(tries = SOURCE_BATCHES, shrinking = ShrinkingMode.BOUNDED)
-    void everySourceDeliveryAnswerIsAProblemOrA2xx(@ForAll @Size(BATCH) List<@From("sourceDeliveries") Probe> batch) {
-        sendAndCheck(batch);
-    }
-
     static void sendAndCheck(List<Probe> batch) {
         List<CompletableFuture<String>> answers = new ArrayList<>();
         for (Probe probe : batch) {
@@ -167,9 +147,6 @@ class HttpFuzzIT {
             sent.incrementAndGet();
             if (probe.label().startsWith("webhook")) {
                 webhooksSent.incrementAndGet();
-            }
-            if (probe.label().startsWith("source")) {
-                sourceDeliveriesSent.incrementAndGet();
             }
             // a request the server answers by closing the connection (over a limit) gets a connection
             // of its own, so no other request of the batch is sent on a connection about to close
@@ -198,99 +175,6 @@ class HttpFuzzIT {
 
     static String abbreviate(String s) {
         return s == null ? "" : s.length() > 600 ? s.substring(0, 600) + "…" : s;
-    }
-
-    // ---------------------------------------------------------------- store platforms' deliveries (sources)
-
-    /**
-     * Deliveries to the five platforms' source URLs: each platform's samples, signed or not, with their
-     * bodies mutated or replaced, other content types (a form to a JSON platform and back), a wrong key,
-     * another platform's headers, odd methods. Whatever comes, no 5xx and every 4xx a problem.
-     */
-    @Provide
-    Arbitrary<Probe> sourceDeliveries() {
-        Arbitrary<FuzzedSource> source = Arbitraries.of(sources);
-        Arbitrary<Integer> scenario = Arbitraries.integers().between(0, 8);
-        Arbitrary<String> keyMode = Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just("right")),
-                Tuple.of(1, Arbitraries.of("wrong", "empty-segment", "unknown-source", "extra-segment")));
-        Arbitrary<Boolean> signed = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(true)), Tuple.of(1, Arbitraries.just(false)));
-        Arbitrary<String> method = Arbitraries.frequencyOf(Tuple.of(30, Arbitraries.just("POST")),
-                Tuple.of(1, Arbitraries.of("HEAD", "GET", "PUT", "DELETE", "OPTIONS")));
-        Arbitrary<String> contentType = Arbitraries.frequencyOf(Tuple.of(10, Arbitraries.just("(as sent)")),
-                Tuple.of(1, Arbitraries.of("application/json", "application/x-www-form-urlencoded", "text/plain", "", "multipart/form-data",
-                        "application/x-www-form-urlencoded; charset=latin1")));
-        Arbitrary<Body> body = Arbitraries.frequencyOf(Tuple.of(6, Arbitraries.just(new Body("as sent", null, false, false))),
-                Tuple.of(2, Arbitraries.integers().between(0, 3).map(n -> new Body("mutated" + n, null, false, false))),
-                Tuple.of(2, bodies()),
-                Tuple.of(1, Arbitraries.integers().between(1, 3000).map(n -> new Body("form",
-                        utf8(("a%5B" + n + "%5D=" + "x".repeat(n % 50) + "&").repeat(Math.max(1, n / 10))), false, false))));
-        return Combinators.combine(source, scenario, keyMode, signed, method, contentType, body)
-                .as((fs, n, key, sign, m, ct, b) -> sourceDelivery(fs, n, key, sign, m, ct, b));
-    }
-
-    static Probe sourceDelivery(FuzzedSource fs, int scenario, String keyMode, boolean sign, String method, String contentType, Body body) {
-        var samples = fs.samples();
-        var buyer = new io.hlbridge.engine.sources.samples.SourceSamples.Buyer("fz" + scenario, "fuzz@example.com", "Fuzz", "Er",
-                "prod_fz", "Fuzz Course", 3_000);
-        var sample = switch (scenario) {
-            case 0 -> samples.purchase(buyer);
-            case 1 -> samples.fullRefund(buyer);
-            case 2 -> samples.partialRefund(buyer);
-            case 3 -> samples.renewal(buyer, 2);
-            case 4 -> samples.failedRenewal(buyer, 1);
-            case 5 -> samples.cancellation(buyer);
-            case 6 -> samples.abandonedCheckout(buyer);
-            case 7 -> samples.ping();
-            default -> samples.ignored(buyer);
-        };
-        if (sample == null) {
-            sample = samples.purchase(buyer);
-        }
-        byte[] bytes = body.bytes() != null ? body.bytes()
-                : body.kind().startsWith("mutated") ? mutated(sample.body(), body.kind().charAt(7) - '0') : sample.body();
-        var unsigned = new io.hlbridge.engine.sources.samples.SourceSamples.Sample(sample.method(), sample.headers(), bytes);
-        var toSend = unsigned;
-        if (sign && fs.secret() != null) {
-            try {
-                toSend = samples.signed(unsigned, fs.secret(), Instant.now().getEpochSecond());
-            } catch (RuntimeException unsignable) {
-                toSend = unsigned;
-            }
-        }
-        String path = switch (keyMode) {
-            case "wrong" -> fs.path().substring(0, fs.path().lastIndexOf('/') + 1) + "k".repeat(32);
-            case "empty-segment" -> fs.path().substring(0, fs.path().lastIndexOf('/') + 1);
-            case "unknown-source" -> "/sources/src_nothere/" + fs.path().substring(fs.path().lastIndexOf('/') + 1);
-            case "extra-segment" -> fs.path() + "/more";
-            default -> fs.path();
-        };
-        Probe.Builder probe = new Probe.Builder("source " + samples.platform() + " " + keyMode + " " + body.kind())
-                .method(method).path(path).body(method.equals("GET") || method.equals("HEAD") ? null : toSend.body());
-        toSend.headers().forEach((name, value) -> {
-            String lower = name.toLowerCase(java.util.Locale.ROOT);
-            if (lower.equals("content-type")) {
-                probe.header(name, contentType.equals("(as sent)") ? value : contentType.isEmpty() ? null : contentType);
-            } else if (!java.util.Set.of("content-length", "host", "connection", "expect", "upgrade").contains(lower)) {
-                probe.header(name, value);
-            }
-        });
-        if (!keyMode.equals("right")) {
-            probe.mustNotSucceed();
-        }
-        return probe.build();
-    }
-
-    /** A sample's body with a character changed, cut short, doubled or emptied. */
-    static byte[] mutated(byte[] body, int how) {
-        if (body.length == 0) {
-            return body;
-        }
-        return switch (how) {
-            case 0 -> { byte[] b = body.clone(); b[b.length / 2] = (byte) '{'; yield b; }
-            case 1 -> java.util.Arrays.copyOf(body, body.length / 2);
-            case 2 -> { byte[] b = java.util.Arrays.copyOf(body, body.length * 2); System.arraycopy(body, 0, b, body.length, body.length); yield b; }
-            default -> new byte[0];
-        };
     }
 
     // ---------------------------------------------------------------- webhooks
