@@ -86,8 +86,9 @@ public final class IngestBench {
                 String yaml = java.nio.file.Files.readString(f);
                 if (f.getFileName().toString().equals("webhooks.camel.yaml")) {
                     String without = yaml.replace("        - wireTap:\n            uri: direct:log-store-event\n", "");
-                    if (without.equals(yaml)) {
-                        throw new IllegalStateException("the wire-tap step was not found in routes/webhooks.camel.yaml");
+                    if (without.equals(yaml)) { // the receipt is written with the inbox row now (Inbox.store)
+                        System.out.println("routes/webhooks.camel.yaml has no receipt wire-tap (the receipt is written with the inbox row): nothing to compare");
+                        return null;
                     }
                     yaml = without;
                 }
