@@ -41,7 +41,10 @@ public final class IngestBench {
                 // still compiling them, see bench/deliver's warm-up)
                 Result max = wrk(base, marketplace, secret, senders, WARM_UP_SECONDS, 60_000, "warm-up");
                 BenchSupport.awaitDrained(pg, http);
+                BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(engine);
                 max = wrk(base, marketplace, secret, senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1");
+                BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(engine);
+                int phase1 = (int) Math.round(max.perSecond * seconds);
                 // the engine goes on to process what it accepted; the steady phase starts once that is done
                 BenchSupport.awaitDrained(pg, http);
                 String load1 = BenchSupport.loadAverage();
@@ -49,6 +52,7 @@ public final class IngestBench {
                 try (OpenLoop sender = new OpenLoop(connections)) {
                     steady = openLoop(sender, http, marketplace, secret, rate, Math.max(10, seconds));
                 }
+                BenchSupport.Cpu cpu2 = BenchSupport.Cpu.of(engine);
                 String load2 = BenchSupport.loadAverage();
                 long rss = rssMiB(engine);
                 Result noLog = System.getenv("BENCH_INGEST_WITHOUT_LOG") != null ? withoutEventLog(pg, senders, seconds) : null;
@@ -59,6 +63,8 @@ public final class IngestBench {
                         senders, seconds, WARM_UP_SECONDS, max.perSecond, max.p50, max.p95, max.p99, max.errors, load1);
                 System.out.printf("phase 2, steady (open loop, %d/s for %d s, up to %d connections, latency from the due time): %.0f accepted/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, errors %d; engine RSS %d MiB (%s)%n",
                         rate, Math.max(10, seconds), connections, steady.perSecond, steady.p50, steady.p95, steady.p99, steady.errors, rss, load2);
+                System.out.println("phase 1 per accepted event (the engine also processes the events it accepts): " + cpu1.perItem(cpu0, phase1));
+                System.out.println("phase 2 per accepted event (and the rest of phase 1's processing): " + cpu2.perItem(cpu1, (int) Math.round(steady.perSecond * Math.max(10, seconds))));
                 if (noLog != null) {
                     System.out.printf("without the event log's receipt wire-tap (same phase 1): %.0f accepted/s, p50 %.1f ms, p99 %.1f ms; the log costs %.0f%% of throughput%n",
                             noLog.perSecond, noLog.p50, noLog.p99, 100.0 * (noLog.perSecond - max.perSecond) / noLog.perSecond);
