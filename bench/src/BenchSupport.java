@@ -27,20 +27,44 @@ final class BenchSupport {
     private BenchSupport() {
     }
 
-    /** A PostgreSQL with its durable defaults (fsync and synchronous_commit on), as the engine's embedded one. */
-    static EmbeddedPostgres postgres(String name) throws IOException {
+    /**
+     * A PostgreSQL with its durable defaults (fsync, synchronous_commit and full_page_writes on), as a
+     * production database runs. zonky starts its PostgreSQL with {@code -F} (fsync off) and
+     * synchronous_commit off, which made every earlier figure a non-durable one: both are set back on
+     * here (a later {@code -c} wins over {@code -F}), and checked with SHOW once it runs.
+     */
+    static EmbeddedPostgres postgres(String name) throws Exception {
         Path dir = Path.of("target", "bench", name).toAbsolutePath();
         Files.createDirectories(dir);
-        return EmbeddedPostgres.builder()
+        EmbeddedPostgres pg = EmbeddedPostgres.builder()
                 .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
                 .setDataDirectory(dir.resolve("data"))
                 .setCleanDataDirectory(true)
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("shared_buffers", "128MB")
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setServerConfig("autovacuum_naptime", "10s") // as the engine's embedded PostgreSQL
                 .setServerConfig("shared_preload_libraries", System.getenv("BENCH_PG_STATS") != null ? "pg_stat_statements" : "")
                 .setServerConfig("pg_stat_statements.track_planning", System.getenv("BENCH_PG_STATS") != null ? "on" : "off")
                 .start();
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+            StringBuilder settings = new StringBuilder();
+            for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "server_version"}) {
+                try (java.sql.ResultSet rs = s.executeQuery("SHOW " + setting)) {
+                    rs.next();
+                    String value = rs.getString(1);
+                    settings.append(setting).append('=').append(value).append(' ');
+                    if (!setting.startsWith("wal_") && !setting.startsWith("server_") && !value.equals("on")) {
+                        pg.close();
+                        throw new IllegalStateException("the bench's PostgreSQL runs with " + setting + "=" + value + ": figures would not be durable ones");
+                    }
+                }
+            }
+            System.out.println("PostgreSQL (its own processes, port " + pg.getPort() + "): " + settings.toString().trim());
+        }
+        return pg;
     }
 
     /** CPU seconds used so far by the engine process, every PostgreSQL process, and this JVM with its senders (sandbox + senders). */
@@ -137,22 +161,65 @@ final class BenchSupport {
     }
 
     /**
-     * The engine as a process of its own, as users start it, on {@code database} of the bench's
-     * PostgreSQL (created if it does not exist yet): several replicas share one database.
+     * The JVM options users get: those of kubernetes/Dockerfile's ENTRYPOINT (between "java" and
+     * "-jar"), read from the file so the benchmark follows it, plus {@code -XX:MaxRAM} standing in for
+     * the container's memory limit (kubernetes/base/deployment.yaml: 1 GiB), which the heap's
+     * MaxRAMPercentage is a share of: without it, on this 24 GiB machine, the engine would size its
+     * heap from the whole machine as no user's pod does. BENCH_ENGINE_MAXRAM overrides it ("" for none).
+     */
+    static java.util.List<String> userJvmOptions() throws IOException {
+        String dockerfile = Files.readString(Path.of("kubernetes", "Dockerfile")).replace("\\\n", " ");
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^ENTRYPOINT\\s*\\[(.*)\\]\\s*$").matcher(dockerfile);
+        if (!m.find()) {
+            throw new IllegalStateException("no ENTRYPOINT [...] in kubernetes/Dockerfile");
+        }
+        java.util.List<String> words = new java.util.ArrayList<>();
+        java.util.regex.Matcher w = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(m.group(1));
+        while (w.find()) {
+            words.add(w.group(1));
+        }
+        int jar = words.indexOf("-jar");
+        if (words.isEmpty() || !words.get(0).equals("java") || jar < 0) {
+            throw new IllegalStateException("kubernetes/Dockerfile's ENTRYPOINT is not java … -jar …: " + words);
+        }
+        java.util.List<String> options = new java.util.ArrayList<>(words.subList(1, jar));
+        String maxRam = System.getenv().getOrDefault("BENCH_ENGINE_MAXRAM", "1g");
+        if (!maxRam.isBlank()) {
+            options.add("-XX:MaxRAM=" + maxRam);
+        }
+        return options;
+    }
+
+    /**
+     * The engine as a process of its own, as users start it ({@code java <the Dockerfile's options>
+     * -jar target/engine.jar} in the checkout), on {@code database} of the bench's PostgreSQL (created if it does not exist
+     * yet): several replicas share one database.
      */
     static Process startEngine(EmbeddedPostgres pg, String database, int httpPort, int managementPort, Map<String, String> extra) throws Exception {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java", "-Xmx1g", "-XX:+UseParallelGC")); // as kubernetes/Dockerfile
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("java"));
+        command.addAll(userJvmOptions());
         String jfr = System.getenv("BENCH_ENGINE_JFR");
         if (jfr != null && !jfr.isBlank()) {
-            command.add("-XX:StartFlightRecording=filename=" + jfr + "/engine-" + httpPort + ".jfr,settings="
+            Files.createDirectories(Path.of(jfr));
+            command.add("-XX:StartFlightRecording=filename=" + Path.of(jfr).toAbsolutePath() + "/engine-" + httpPort + ".jfr,settings="
                     + System.getenv().getOrDefault("BENCH_ENGINE_JFR_SETTINGS", "profile"));
         }
         String opts = System.getenv("BENCH_ENGINE_OPTS"); // extra JVM options for the engine, e.g. a GC to compare
         if (opts != null && !opts.isBlank()) {
             command.addAll(java.util.List.of(opts.trim().split("\\s+")));
         }
-        command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "io.hlbridge.engine.Application"));
-        ProcessBuilder pb = new ProcessBuilder(command);
+        Path jarFile = Path.of("target", "engine.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jarFile)) {
+            throw new IllegalStateException(jarFile + " is missing: mvn -B -DskipTests package builds it");
+        }
+        command.addAll(java.util.List.of("-jar", jarFile.toString()));
+        // in the checkout, as README and issue 14 run it: it reads the routes from routes/ (the same files
+        // the jar carries). Run elsewhere, the jar's own routes fail to load: classpath:routes/**/ loses the
+        // sources/ folder of routes/sources/*.camel.yaml ("No input stream for …engine.jar!/routes/shopify…");
+        // the Kubernetes manifests mount the routes and name them with ENGINE_ROUTES, so pods are not affected.
+        Path workDir = Path.of("").toAbsolutePath();
+        System.out.println("engine: " + String.join(" ", command) + "  (in " + workDir + ")");
+        ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
         Map<String, String> env = pb.environment();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
              java.sql.ResultSet exists = s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
@@ -166,7 +233,6 @@ final class BenchSupport {
         env.put("ENGINE_SECRET_KEY", "bench-secret-key-0123456789abcdef0123");
         env.put("ENGINE_HTTP_PORT", String.valueOf(httpPort));
         env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(managementPort));
-        env.put("ENGINE_ROUTES", "classpath:routes/**/*.camel.yaml");
         env.put("ENGINE_SANDBOX", "true"); // an external database: ingest runs against the built-in sandbox; deliver sets its own HighLevel
         env.putAll(extra);
         System.getenv().forEach((k, v) -> {
@@ -174,7 +240,7 @@ final class BenchSupport {
                 env.put(k.substring("BENCH_ENGINE_ENV_".length()), v);
             }
         });
-        File log = Path.of("target", "bench", "engine-" + httpPort + ".log").toFile();
+        File log = Path.of("target", "bench", "engine-" + httpPort + ".log").toAbsolutePath().toFile();
         pb.redirectErrorStream(true).redirectOutput(log);
         Process p = pb.start();
         // 60 s, or BENCH_ENGINE_START_SECONDS: a machine shared with builds can take longer

@@ -12,10 +12,15 @@ import org.apache.camel.Message;
 
 /**
  * Turns a wire-tapped webhook exchange into the event log's insert (run by camel-jdbc off the
- * request's thread): accepted, duplicate, or rejected with the reason the store was given. Only
- * requests whose signature checked out reach the log, so nobody can flood a marketplace's log.
+ * request's thread): rejected, with the reason the store was given. Only requests whose signature
+ * checked out reach the log, so nobody can flood a marketplace's log. An event that was stored has its
+ * receipt (accepted or duplicate) written with its inbox row ({@code Inbox.store}); an exchange that
+ * carries an outcome is still turned into that receipt here, for a route that wire-taps one.
  */
 public final class EventReceipts {
+    /** The message of a duplicate's receipt. */
+    public static final String DUPLICATE = "already received: nothing done again";
+
     static final String INSERT = """
             INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, email, message)
             VALUES (:?id, :?marketplaceId, 'event', :?status, :?eventId, :?eventType, :?email, :?message)""";
@@ -26,7 +31,7 @@ public final class EventReceipts {
         Inbox.Outcome outcome = exchange.getProperty(WebhookIntake.OUTCOME, Inbox.Outcome.class);
         if (outcome != null) {
             status = outcome.name().toLowerCase(Locale.ROOT);
-            message = outcome == Inbox.Outcome.DUPLICATE ? "already received: nothing done again" : null;
+            message = outcome == Inbox.Outcome.DUPLICATE ? DUPLICATE : null;
         } else {
             status = "rejected";
             Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -60,7 +65,8 @@ public final class EventReceipts {
         }
     }
 
-    private static String text(JsonNode node, String field) {
+    /** A text field of the event as the log keeps it (at most 300 characters), or null. */
+    public static String text(JsonNode node, String field) {
         if (node == null) {
             return null;
         }

@@ -2,7 +2,10 @@ package io.hlbridge.engine.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.api.StorableText;
 import io.hlbridge.engine.db.Sql;
+import io.hlbridge.engine.eventlog.EventLog;
+import io.hlbridge.engine.eventlog.EventReceipts;
 import java.util.Locale;
 import javax.sql.DataSource;
 
@@ -21,14 +24,32 @@ public final class Inbox {
         this.dataSource = dataSource;
     }
 
+    /**
+     * Stores a webhook's event with its receipt (the event log's "event" entry, accepted or duplicate)
+     * in one statement, so both are committed together: one round trip and one commit per webhook
+     * instead of two (the receipt used to follow through a wire-tap and camel-jdbc, which also asked
+     * for the insert's parameter count first), and the receipt always comes before the event's
+     * trigger and action entries in the log. Returns once both are committed.
+     */
     public Outcome store(String marketplaceId, String webhookId, ObjectNode event, String rawBody) {
-        int inserted = Sql.autoCommit(dataSource, c -> Sql.update(c, """
+        String status = Sql.autoCommit(dataSource, c -> Sql.first(c, STORE_WITH_RECEIPT, rs -> rs.getString(1),
+                marketplaceId, webhookId, event.path("type").asText(), orderingKey(event), rawBody,
+                EventLog.newId(), marketplaceId, StorableText.clean(webhookId), StorableText.clean(EventReceipts.text(event, "type")),
+                StorableText.clean(EventReceipts.text(event.path("customer"), "email")), EventReceipts.DUPLICATE)).orElseThrow();
+        return status.equals("accepted") ? Outcome.ACCEPTED : Outcome.DUPLICATE;
+    }
+
+    private static final String STORE_WITH_RECEIPT = """
+            WITH stored AS (
                 INSERT INTO inbox_event (marketplace_id, webhook_id, event_type, ordering_key, payload)
                 VALUES (?, ?, ?, ?, CAST(? AS jsonb))
-                ON CONFLICT (marketplace_id, webhook_id) DO NOTHING""",
-                marketplaceId, webhookId, event.path("type").asText(), orderingKey(event), rawBody));
-        return inserted == 1 ? Outcome.ACCEPTED : Outcome.DUPLICATE;
-    }
+                ON CONFLICT (marketplace_id, webhook_id) DO NOTHING
+                RETURNING 1)
+            INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, email, message)
+            SELECT ?, ?, 'event', CASE WHEN s.n > 0 THEN 'accepted' ELSE 'duplicate' END, ?, ?, ?,
+                   CASE WHEN s.n > 0 THEN NULL ELSE CAST(? AS text) END
+              FROM (SELECT count(*) AS n FROM stored) s
+            RETURNING status""";
 
     /** One event of a batch: its idempotency key, the event and its text as stored. */
     public record Entry(String webhookId, JsonNode event, String payload) {
