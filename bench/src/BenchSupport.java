@@ -214,9 +214,7 @@ final class BenchSupport {
         }
         command.addAll(java.util.List.of("-jar", jarFile.toString()));
         // in the checkout, as README and issue 14 run it: it reads the routes from routes/ (the same files
-        // the jar carries). Run elsewhere, the jar's own routes fail to load: classpath:routes/**/ loses the
-        // sources/ folder of routes/sources/*.camel.yaml ("No input stream for …engine.jar!/routes/shopify…");
-        // the Kubernetes manifests mount the routes and name them with ENGINE_ROUTES, so pods are not affected.
+        // the jar carries, which it reads when run elsewhere)
         Path workDir = Path.of("").toAbsolutePath();
         System.out.println("engine: " + String.join(" ", command) + "  (in " + workDir + ")");
         ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
