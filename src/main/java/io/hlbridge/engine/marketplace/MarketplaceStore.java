@@ -60,6 +60,12 @@ public final class MarketplaceStore {
         }
     }
 
+    /** The id of an existing marketplace, else a 404 problem naming it (the admin API's marketplace paths). */
+    public String existingId(String id) {
+        return find(id).map(Marketplace::id)
+                .orElseThrow(() -> io.hlbridge.engine.api.ProblemException.notFound("no marketplace with id '" + id + "'"));
+    }
+
     public Optional<Marketplace> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT id, name, created_at FROM marketplace WHERE id = :id")
                 .bind("id", id)

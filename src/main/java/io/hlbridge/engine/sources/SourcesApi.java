@@ -136,9 +136,7 @@ public final class SourcesApi {
     }
 
     private String existingMarketplace(Exchange exchange) {
-        String id = exchange.getMessage().getHeader("marketplaceId", String.class);
-        return marketplaces.find(id).map(MarketplaceStore.Marketplace::id)
-                .orElseThrow(() -> ProblemException.notFound("no marketplace with id '" + id + "'"));
+        return marketplaces.existingId(exchange.getMessage().getHeader("marketplaceId", String.class));
     }
 
     private SourceStore.SourceRow existing(Exchange exchange) {
