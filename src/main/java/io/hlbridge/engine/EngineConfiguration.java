@@ -23,6 +23,7 @@ import io.hlbridge.engine.ingest.Inbox;
 import io.hlbridge.engine.rules.RuleDryRun;
 import io.hlbridge.engine.rules.RuleStore;
 import io.hlbridge.engine.rules.RulesApi;
+import io.hlbridge.engine.rules.TriggersApi;
 import io.hlbridge.engine.triggers.ProspectSchedule;
 import io.hlbridge.engine.triggers.TriggerDeriver;
 import io.hlbridge.engine.work.ActionOutcomes;
@@ -187,6 +188,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("highLevelAuth", new HighLevelAuth(registry.lookupByNameAndType("highLevelTokens", HighLevelTokens.class),
                 pacer, responses));
         registry.bind("contactRefs", new ContactRefs(jdbi));
+        registry.bind("triggersApi", new TriggersApi(settings.prospectDelay(), settings.delinquentAfter()));
         registry.bind("eventReceipts", new EventReceipts());
         registry.bind("eventLogRetention", new EventLogRetention(jdbi, settings.logRetention()));
         registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog)));

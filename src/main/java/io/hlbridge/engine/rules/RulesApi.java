@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
-import io.hlbridge.engine.triggers.TriggerCatalog;
 import org.apache.camel.Exchange;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Handlers of {@code …/marketplaces/{marketplaceId}/rules} (spec §4), the trigger catalog and the
- * products seen in events. Authentication already ran (AdminAuth).
+ * Handlers of {@code …/marketplaces/{marketplaceId}/rules} (spec §4) and the products seen in events
+ * (the trigger catalog is {@link TriggersApi}). Authentication already ran (AdminAuth).
  */
 public final class RulesApi {
     private final RuleStore store;
@@ -67,15 +66,6 @@ public final class RulesApi {
     public void test(Exchange exchange) {
         Rule rule = existing(exchange);
         HttpReplies.json(exchange, 200, dryRun.run(rule, exchange.getMessage().getBody(byte[].class)));
-    }
-
-    /** {@code GET /api/v1/triggers}: ids, display names and categories of spec §2. */
-    public void triggers(Exchange exchange) {
-        ObjectNode out = Json.object();
-        var items = out.putArray("items");
-        TriggerCatalog.ALL.forEach(t -> items.addObject().put("id", t.id()).put("display_name", t.displayName())
-                .put("category", t.category()));
-        HttpReplies.json(exchange, 200, out);
     }
 
     /** {@code GET …/products}: products seen in this marketplace's events, for product rules. */

@@ -135,6 +135,22 @@ class RulesApiIT {
         JsonNode triggers = Json.read(engine.send("GET", "/api/v1/triggers", shop.apiKey(), null).body()).path("items");
         assertThat(triggers).hasSize(15);
         assertThat(triggers.get(0).path("display_name").asText()).isEqualTo("Product Purchased");
+        // each explained in one sentence, with the delay and the threshold this engine runs with (PT2H, 4)
+        assertThat(triggers).allSatisfy(t -> assertThat(t.path("explanation").asText()).startsWith("Fires ").doesNotContain("{"));
+        assertThat(explanation(triggers, "prospect.created")).startsWith("Fires 2 hours after a customer started a checkout");
+        assertThat(explanation(triggers, "subscription.delinquent")).contains("the 4th failed charge in a row");
+        JsonNode settings = Json.read(engine.send("GET", "/api/v1/triggers", shop.apiKey(), null).body()).path("settings");
+        assertThat(settings.path("prospect_delay").asText()).isEqualTo("PT2H");
+        assertThat(settings.path("delinquent_after").asInt()).isEqualTo(4);
+    }
+
+    private static String explanation(JsonNode triggers, String id) {
+        for (JsonNode t : triggers) {
+            if (t.path("id").asText().equals(id)) {
+                return t.path("explanation").asText();
+            }
+        }
+        throw new AssertionError("no trigger " + id);
     }
 
     @Test
