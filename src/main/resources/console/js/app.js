@@ -1,7 +1,7 @@
 // The console's shell: sign-in (API key or operator token, then a marketplace), the tabs, and the
 // hash routes (#integrations, #sources, #global-rules, #product-rules, #logs, #log/{id}).
 import { api, session } from './api.js';
-import { attempt, clear, clearErrors, h, notice } from './dom.js';
+import { attempt, clear, clearErrors, h, loadNames, notice } from './dom.js';
 import { renderIntegrations } from './integrations.js';
 import { renderSources } from './sources.js';
 import { renderRules } from './rules.js';
@@ -76,11 +76,14 @@ const TABS = {
   integrations: (panel) => renderIntegrations(panel),
   sources: (panel) => renderSources(panel),
   'global-rules': (panel) => renderRules(panel, 'global'),
-  'product-rules': (panel) => renderRules(panel, 'product'),
+  'product-rules': (panel, productId) => renderRules(panel, 'product', productId),
   logs: (panel) => renderLogs(panel),
 };
 
-function route() {
+let routing = 0; // the latest route() wins: an older one still waiting for the names renders nothing
+
+async function route() {
+  const mine = ++routing;
   if (!session.token || !session.marketplaceId) {
     showSignIn();
     return;
@@ -90,7 +93,8 @@ function route() {
   $('account').hidden = false;
   clear($('current-marketplace'), 'Marketplace: ', h('strong', {}, session.marketplaceName || ''), ` (${session.marketplaceId})`);
   const hash = location.hash.replace(/^#/, '') || 'integrations';
-  const [name, arg] = hash.split('/');
+  const [name, ...rest] = hash.split('/');
+  const arg = rest.length ? decodeURIComponent(rest.join('/')) : undefined;
   const tab = name === 'log' ? 'logs' : (TABS[name] ? name : 'integrations');
   document.querySelectorAll('[role=tab]').forEach((t) => {
     const selected = t.id === `tab-${tab}`;
@@ -100,8 +104,11 @@ function route() {
   const panel = $('panel');
   panel.setAttribute('aria-labelledby', `tab-${tab}`);
   clearErrors();
-  if (name === 'log' && arg) renderLogEntry(panel, decodeURIComponent(arg));
-  else TABS[tab](panel);
+  if (!panel.firstChild) panel.append(h('p', { 'aria-busy': 'true' }, 'Loading…'));
+  await loadNames(); // trigger and action names, before any page shows them
+  if (mine !== routing) return;
+  if (name === 'log' && arg) renderLogEntry(panel, arg);
+  else TABS[tab](panel, arg);
 }
 
 window.addEventListener('hashchange', () => { notice(''); route(); });

@@ -1,5 +1,7 @@
 // Small DOM helpers: building elements, status badges, messages, problem+json errors on forms,
-// and a confirm dialog. No framework; text is always set as text, never as HTML.
+// a confirm dialog, and the merchant's wording (statuses, trigger/action/product names, local times).
+// No framework; text is always set as text, never as HTML.
+import { api } from './api.js';
 
 export function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -28,14 +30,15 @@ export function clear(el, ...children) {
   return el;
 }
 
+/** A status badge: the merchant's words ("Needs reconnecting"), the machine value in data-status. */
 export function badge(status) {
-  return h('span', { class: `badge badge-${status || 'none'}`, dataset: { status: status || '' } }, status || '—');
+  return h('span', { class: `badge badge-${status || 'none'}`, dataset: { status: status || '' } }, status ? statusLabel(status) : '—');
 }
 
+/** A time in the browser's locale and time zone, the zone shown ("Nov 26, 2026, 11:00 AM GMT+1"); ISO in the tooltip. */
 export function time(iso) {
   if (!iso) return '—';
-  const d = new Date(iso);
-  return h('time', { datetime: iso, title: iso }, d.toLocaleString());
+  return h('time', { datetime: iso, title: iso }, localTime(iso));
 }
 
 /** The status line at the top of the page (polite, for successes). */
@@ -79,7 +82,9 @@ export function showError(error, form) {
 }
 
 function fieldInput(form, field) {
-  const candidates = [field, field.replace(/\[\d+\]$/, ''), field.split('.')[0]];
+  // params.fields.cf_1 → params.fields → params: the closest control that says it holds the field
+  const parts = field.replace(/\[\d+\]$/, '').split('.');
+  const candidates = [field, ...parts.map((_, i) => parts.slice(0, parts.length - i).join('.'))];
   for (const c of candidates) {
     const el = form.querySelector(`[data-field="${CSS.escape(c)}"]`);
     if (el) return el;
@@ -137,3 +142,78 @@ export function field(label, control, hint) {
     control,
     hint ? h('small', { class: 'hint', id: `${id}-hint` }, hint) : null);
 }
+
+// ---- Merchant wording: statuses, trigger and action names, local times (shared by every page) ----
+
+const STATUS_LABELS = {
+  pending: 'Pending', connected: 'Connected', needs_reconnect: 'Needs reconnecting',
+  accepted: 'Accepted', duplicate: 'Duplicate', rejected: 'Rejected', ignored: 'Ignored', ping: 'Ping',
+  fired: 'Fired', suppressed: 'Suppressed',
+  waiting: 'Waiting', retrying: 'Retrying', succeeded: 'Succeeded', skipped: 'Skipped', failed: 'Failed', canceled: 'Canceled',
+  set: 'Set', not_set: 'Not set',
+};
+
+/** A status in words: needs_reconnect → "Needs reconnecting"; an unknown one with its underscores as spaces. */
+export function statusLabel(status) {
+  if (!status) return '';
+  if (STATUS_LABELS[status]) return STATUS_LABELS[status];
+  const words = String(status).replace(/[_.]+/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** An ISO time as text in the browser's locale and time zone, with the zone. */
+export function localTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return String(iso);
+  // (dateStyle/timeStyle cannot be combined with timeZoneName: the parts are spelled out)
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+}
+
+// Display names, from GET /api/v1/triggers and GET /api/v1/actions (loadNames); until they are known
+// (or if the engine does not list actions), the ids below read as words.
+const names = { triggers: new Map(), actions: new Map(), products: new Map() };
+const FALLBACK_ACTIONS = [
+  ['create_contact', 'Create or update contact', 'optional'], ['add_tags', 'Add tags', 'required'],
+  ['remove_tags', 'Remove tags', 'required'], ['add_to_workflow', 'Add to workflow', 'none'],
+  ['remove_from_workflow', 'Remove from workflow', 'none'], ['upsert_opportunity', 'Create or update opportunity', 'none'],
+  ['add_note', 'Add note', 'none'], ['update_fields', 'Update custom fields', 'none'],
+].map(([id, name, tags]) => ({ id, display_name: name, tags, params_schema: {}, calls: [], fallback: true }));
+let catalogs = null;
+
+/**
+ * The engine's triggers and actions (asked once per page load; they change only with the engine's version).
+ * Resolves to { triggers, actions }; actions fall back to a local table when the engine does not list them.
+ */
+export function loadNames() {
+  if (!catalogs) {
+    catalogs = Promise.all([
+      api('GET', '/api/v1/triggers').then((r) => r.items || []).catch(() => []),
+      api('GET', '/api/v1/actions').then((r) => r.items || []).catch(() => FALLBACK_ACTIONS),
+    ]).then(([triggers, actions]) => {
+      triggers.forEach((t) => names.triggers.set(t.id, t.display_name));
+      actions.forEach((a) => names.actions.set(a.id, a.display_name));
+      if (triggers.length === 0) catalogs = null; // try again next time
+      return { triggers, actions };
+    });
+  }
+  return catalogs;
+}
+
+/** Remembers product names seen in events (GET …/products items) for productName. */
+export function learnProducts(items) {
+  (items || []).forEach((p) => { if (p.product_name) names.products.set(p.product_id, p.product_name); });
+}
+
+const asWords = (id) => statusLabel(String(id || '').split('.').pop());
+export const triggerName = (id) => names.triggers.get(id) || (id ? id : '');
+export const actionName = (id) => names.actions.get(id) || (FALLBACK_ACTIONS.find((a) => a.id === id) || {}).display_name || asWords(id);
+/** The product's name as last seen in a store event, or null when none was. */
+export const productName = (id) => names.products.get(id) || null;
+/** "Course X" with its id small beside it; the bare id when no event named it. */
+export function product(id) {
+  if (!id) return '—';
+  const name = productName(id);
+  return name ? h('span', { class: 'product' }, name, ' ', h('small', { class: 'id' }, id)) : h('code', {}, id);
+}
+/** An integration's HighLevel location: its name (location_name) or, until HighLevel told it, its id. */
+export const locationName = (integration) => (integration && (integration.location_name || integration.location_id)) || '';

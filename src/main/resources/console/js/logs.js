@@ -2,8 +2,9 @@
 // entry's detail with its HighLevel calls; Replay for failed, waiting or canceled actions. Event entries
 // of a store connection (§3a) name its source, platform and the platform's own event type.
 import { api, mp, query } from './api.js';
-import { attempt, badge, clear, field, h, notice, time } from './dom.js';
-import { ACTIONS } from './rules.js';
+import {
+  actionName, attempt, badge, clear, field, h, learnProducts, loadNames, notice, product as productLabel, statusLabel, time, triggerName,
+} from './dom.js';
 
 const KINDS = ['event', 'trigger', 'action'];
 const STATUSES = ['accepted', 'duplicate', 'rejected', 'ignored', 'ping', 'fired', 'suppressed', 'pending', 'waiting', 'retrying',
@@ -24,13 +25,14 @@ const localFromIso = (v) => {
 
 export async function renderLogs(panel) {
   const f = lastFilters;
-  const [triggers, integrations, products, sources, platforms] = await Promise.all([
-    api('GET', '/api/v1/triggers').then((r) => r.items || []).catch(() => []),
+  const [{ triggers, actions }, integrations, products, sources, platforms] = await Promise.all([
+    loadNames(),
     api('GET', mp('/integrations')).then((r) => r.items || []).catch(() => []),
     api('GET', mp('/products')).then((r) => r.items || []).catch(() => []),
     api('GET', mp('/sources')).then((r) => r.items || []).catch(() => []),
     platformsList(),
   ]);
+  learnProducts(products);
   const platformName = (id) => (platforms.find((p) => p.id === id) || {}).name || id;
   const q = h('input', { id: 'log-q', name: 'q', type: 'search', value: f.q || '', 'data-field': 'q', placeholder: 'email, event id, message…' });
   const product = h('input', { id: 'log-product', name: 'product_id', list: 'log-products', value: f.product_id || '', 'data-field': 'product_id', autocomplete: 'off' });
@@ -43,9 +45,9 @@ export async function renderLogs(panel) {
       h('button', { type: 'button', id: 'log-reset', class: 'secondary' }, 'Reset')),
     h('div', { class: 'filter-grid' },
       select('log-kind', 'kind', 'Kind', KINDS.map((k) => ({ value: k, label: k })), f.kind),
-      select('log-status', 'status', 'Status', STATUSES.map((s) => ({ value: s, label: s })), f.status),
+      select('log-status', 'status', 'Status', STATUSES.map((s) => ({ value: s, label: statusLabel(s) })), f.status),
       select('log-trigger', 'trigger', 'Trigger', triggers.map((t) => ({ value: t.id, label: t.display_name })), f.trigger),
-      select('log-action', 'action', 'Action', ACTIONS.map((a) => ({ value: a.id, label: a.name })), f.action),
+      select('log-action', 'action', 'Action', actions.map((a) => ({ value: a.id, label: a.display_name })), f.action),
       field('Product', product),
       select('log-integration', 'integration_id', 'Integration', integrations.map((i) => ({ value: i.id, label: i.name })), f.integration_id),
       select('log-source', 'source_id', 'Source', sources.map((s) => ({ value: s.id, label: `${s.name} (${platformName(s.platform)})` })), f.source_id),
@@ -114,11 +116,11 @@ function what(e, names) {
     const type = e.event_type || (from ? null : 'store event');
     return [type, from ? h('small', { class: 'reason origin' }, from) : null];
   }
-  if (e.kind === 'trigger') return e.trigger || '';
+  if (e.kind === 'trigger') return triggerName(e.trigger);
   const integration = names.integrations.get(e.integration_id);
   // an integration deleted since keeps its id in old entries: say so rather than drop it
   const where = integration || (e.integration_id ? `a deleted integration (${e.integration_id})` : null);
-  return `${e.trigger || ''} → ${e.action || ''}${where ? ` in ${where}` : ''}`;
+  return `${triggerName(e.trigger)} → ${actionName(e.action)}${where ? ` in ${where}` : ''}`;
 }
 
 function entryRow(e, names, reload) {
@@ -127,7 +129,7 @@ function entryRow(e, names, reload) {
     h('td', {}, e.kind),
     h('td', {}, badge(e.status), e.replay_of ? h('small', { class: 'reason' }, 'replay') : null),
     h('td', {}, what(e, names)),
-    h('td', {}, e.product_id || ''),
+    h('td', {}, e.product_id ? productLabel(e.product_id) : ''),
     h('td', {}, e.email || ''),
     h('td', { class: 'message' }, e.message || ''),
     h('td', { class: 'actions' },
@@ -164,9 +166,9 @@ export async function renderLogEntry(panel, id) {
     ['Source', entry.source_id ? (source ? `${source.name} (${entry.source_id})` : entry.source_id) : null],
     ['Platform', entry.platform ? (platform ? platform.name : entry.platform) : null],
     ['Platform event type', entry.platform_event_type ? h('code', {}, entry.platform_event_type) : null],
-    ['Trigger', entry.trigger], ['Rule', entry.rule_id ? h('code', {}, entry.rule_id) : null],
-    ['Action', entry.action], ['Integration', entry.integration_id ? (integration ? `${integration.name} (${entry.integration_id})` : `deleted (${entry.integration_id})`) : null],
-    ['Product', entry.product_id], ['Email', entry.email], ['Message', entry.message],
+    ['Trigger', entry.trigger ? triggerName(entry.trigger) : null], ['Rule', entry.rule_id ? h('code', {}, entry.rule_id) : null],
+    ['Action', entry.action ? actionName(entry.action) : null], ['Integration', entry.integration_id ? (integration ? `${integration.name} (${entry.integration_id})` : `deleted (${entry.integration_id})`) : null],
+    ['Product', entry.product_id ? productLabel(entry.product_id) : null], ['Email', entry.email], ['Message', entry.message],
     ['Replay of', entry.replay_of ? h('a', { href: `#log/${encodeURIComponent(entry.replay_of)}` }, entry.replay_of) : null],
   ].filter(([, v]) => v !== null && v !== undefined && v !== '');
   const calls = entry.calls || [];

@@ -102,6 +102,8 @@ final class ConsoleBrowser implements AutoCloseable {
         driver.navigate().refresh();
         type(By.id("token"), EngineUnderTest.OPERATOR_TOKEN);
         click(By.id("sign-in-submit"));
+        // the picker shows before its options arrive: wait for this marketplace's
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#marketplace option[value='" + marketplaceId + "']")));
         new Select(wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("marketplace")))).selectByValue(marketplaceId);
         click(By.id("pick-submit"));
         waitForText(By.id("current-marketplace"), marketplaceName);

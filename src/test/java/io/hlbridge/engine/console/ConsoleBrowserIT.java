@@ -110,7 +110,8 @@ class ConsoleBrowserIT {
         wait.until(ExpectedConditions.titleContains("HighLevel connected"));
         click(By.linkText("Back to the console"));
         WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(integrationRow("Main HighLevel")));
-        assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("connected");
+        assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Connected");
+        assertThat(row.findElement(By.cssSelector(".badge")).getAttribute("data-status")).isEqualTo("connected");
 
         click(By.cssSelector("tr[data-name='Main HighLevel'] button.edit"));
         type(By.cssSelector(".rename-form input"), "Main HighLevel (Acme)");
@@ -156,7 +157,7 @@ class ConsoleBrowserIT {
         click(By.id("save-rule"));
         By productRule = By.cssSelector("#rules-table tr[data-product='" + PRODUCT + "']");
         WebElement saved = wait.until(ExpectedConditions.visibilityOfElementLocated(productRule));
-        assertThat(saved.getText()).contains("Create contact", PRODUCT, "course-x", "student");
+        assertThat(saved.getText()).contains("Create or update contact", PRODUCT, "course-x", "student");
 
         // disable, then enable again (PATCH {enabled})
         saved.findElement(By.cssSelector("input.toggle")).click();

@@ -1,0 +1,258 @@
+package io.hlbridge.engine.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.support.EngineUnderTest;
+import io.hlbridge.engine.support.HighLevelHarness;
+import io.hlbridge.engine.support.Marketplace;
+import io.hlbridge.engine.support.Webhooks;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * Where rules are made (issue 13, points 4–6 and the action settings), in a real Chromium against a real
+ * engine run with a prospect delay of 45 minutes and delinquency at the 3rd failed charge: each trigger
+ * explained with those settings; merchant wording (names, local times with their zone, "Needs reconnecting");
+ * products picked from those seen in store events, an unseen id warned about but saved, a product's own rules
+ * page. Each at 1280 and 390 px, with screenshots in docs/screenshots/.
+ */
+class ConsoleRulesBrowserIT {
+    static final String PRODUCT = "prod_course_x";
+    static final String EBOOK = "prod_ebook";
+
+    static ConsoleBrowser browser;
+    static Marketplace shop;
+    static JsonNode main;
+    static JsonNode old;
+
+    @BeforeAll
+    static void start() throws IOException {
+        browser = ConsoleBrowser.start(Map.of("ENGINE_PROSPECT_DELAY", "PT45M", "ENGINE_DELINQUENT_AFTER", "3"));
+        EngineUnderTest engine = browser.engine;
+        shop = Marketplace.create(engine, "Rules Shop");
+        Marketplace.create(engine, "Another Shop"); // the operator then picks one (ConsoleBrowser.signIn)
+        main = connect("Main HighLevel");
+        old = connect("Old account");
+        // the old account's refresh chain dies in HighLevel: refreshing makes it need reconnecting
+        HttpResponse<String> revoked = engine.send("POST", "/sandbox/highlevel/_sandbox/locations/"
+                + old.path("location_id").asText() + "/revoke", EngineUnderTest.OPERATOR_TOKEN, null);
+        assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(200);
+        HttpResponse<String> refreshed = shop.call("POST", "/integrations/" + old.path("id").asText() + "/refresh", null);
+        assertThat(Json.read(refreshed.body()).path("status").asText()).as(refreshed.body()).isEqualTo("needs_reconnect");
+
+        shop.rule("""
+                {"scope":"global","trigger":"product.purchased","integration_id":"%s","action":"add_tags","tags":["buyer"]}"""
+                .formatted(main.path("id").asText()));
+        shop.deliver("evt_rules_1", Webhooks.order("ada@example.com", "ord_rules_1", PRODUCT));
+        shop.deliver("evt_rules_2", Webhooks.order("grace@example.com", "ord_rules_2", EBOOK).replace("Course X", "The E-book"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(Json.read(shop.call("GET", "/products", null).body()).path("items")).hasSize(2));
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (browser != null) {
+            browser.close();
+        }
+    }
+
+    static JsonNode connect(String name) {
+        HttpResponse<String> created = shop.call("POST", "/integrations", "{\"name\":\"" + name + "\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode integration = Json.read(created.body());
+        HighLevelHarness.approveOn(browser.engine, integration.path("authorize_url").asText());
+        return Json.read(shop.call("GET", "/integrations/" + integration.path("id").asText(), null).body());
+    }
+
+    // ---- point 4: triggers explained where rules are made ----
+
+    @Test
+    void eachTriggerIsExplainedWithTheDelayAndThresholdInForce() {
+        browser.signIn(shop.id(), "Rules Shop");
+        browser.openTab("tab-global-rules");
+
+        // the page's "When each trigger fires": every trigger, one sentence each, the settings in force
+        browser.click(By.cssSelector("#triggers-help summary"));
+        assertThat(all(By.cssSelector("#triggers-help dt"))).hasSize(15);
+        assertThat(text(By.id("triggers-help"))).contains("Prospect Created (Cart Abandonment)",
+                "Fires 45 minutes after a customer started a checkout", "the 3rd failed charge in a row");
+        browser.click(By.cssSelector("#triggers-help summary"));
+
+        // the form explains the trigger chosen
+        browser.click(By.id("new-rule-button"));
+        chooseTrigger("ecommerce", "prospect.created");
+        browser.waitForText(By.id("rule-trigger-explanation"), "Fires 45 minutes after a customer started a checkout");
+        chooseTrigger("ecommerce", "subscription.delinquent");
+        browser.waitForText(By.id("rule-trigger-explanation"), "Fires on the 3rd failed charge in a row");
+        browser.shot("rules-triggers-explained");
+        chooseTrigger("courses", "lesson.completed");
+        browser.waitForText(By.id("rule-trigger-explanation"), "Fires when a student completes a lesson of a course.");
+
+        browser.atWidth(ConsoleBrowser.PHONE_WIDTH, () -> {
+            chooseTrigger("ecommerce", "subscription.canceled");
+            browser.waitForText(By.id("rule-trigger-explanation"), "or when it turns delinquent (the 3rd failed charge in a row)");
+            assertThat(browser.visible(By.id("rule-trigger-explanation")).getRect().getWidth()).isLessThanOrEqualTo(390);
+            assertThat(browser.fitsTheWidth()).as("the page does not scroll sideways at 390 px; sticking out: %s", tooWide()).isTrue();
+            browser.shot("rules-triggers-explained-390");
+        });
+    }
+
+    // ---- point 5: merchant wording ----
+
+    @Test
+    void namesLocalTimesAndStatusesInWords() {
+        browser.signIn(shop.id(), "Rules Shop");
+        // integrations: "Needs reconnecting", not needs_reconnect (the machine value stays in data-status)
+        WebElement oldRow = row("integrations-table", "name", "Old account");
+        WebElement badge = oldRow.findElement(By.cssSelector(".badge"));
+        assertThat(badge.getText()).isEqualTo("Needs reconnecting");
+        assertThat(badge.getAttribute("data-status")).isEqualTo("needs_reconnect");
+        assertThat(row("integrations-table", "name", "Main HighLevel").findElement(By.cssSelector(".badge")).getText()).isEqualTo("Connected");
+        // times in the browser's locale and zone, the zone shown; the ISO time in the tooltip
+        WebElement connected = row("integrations-table", "name", "Main HighLevel").findElement(By.cssSelector("time"));
+        String zone = (String) browser.driver.executeScript(
+                "return new Intl.DateTimeFormat(undefined, {timeZoneName: 'short'}).formatToParts(new Date())"
+                        + ".find(p => p.type === 'timeZoneName').value;");
+        assertThat(connected.getText()).endsWith(zone).doesNotContainPattern("\\d{4}-\\d{2}-\\d{2}T");
+        assertThat(connected.getAttribute("title")).isEqualTo(main.path("connected_at").asText());
+        browser.shot("integrations-wording");
+        fits("integrations-wording-390");
+
+        // rules: trigger and action by name, the integration's location under it
+        browser.openTab("tab-global-rules");
+        WebElement rule = row("rules-table", "trigger", "product.purchased");
+        assertThat(rule.getText()).contains("Product Purchased", "Add tags", "Main HighLevel", "buyer").doesNotContain("product.purchased", "add_tags");
+        assertThat(rule.findElement(By.cssSelector("td[data-label='In'] small")).getText())
+                .isEqualTo(main.path("location_name").asText(main.path("location_id").asText()));
+
+        // the log: names, product names, statuses in words
+        browser.openTab("tab-logs");
+        new WebDriverWait(browser.driver, Duration.ofSeconds(30), Duration.ofMillis(500)).until(d -> {
+            browser.click(By.id("log-search"));
+            return !d.findElements(By.cssSelector("#log-rows tr[data-kind='action'][data-status='succeeded']")).isEmpty();
+        });
+        WebElement action = all(By.cssSelector("#log-rows tr[data-kind='action'][data-status='succeeded']")).get(0);
+        assertThat(action.getText()).contains("Product Purchased → Add tags in Main HighLevel", "Succeeded");
+        assertThat(action.getText()).containsAnyOf("Course X", "The E-book");
+        assertThat(new Select(browser.driver.findElement(By.id("log-status"))).getOptions())
+                .extracting(WebElement::getText).contains("Succeeded", "Failed", "Canceled").doesNotContain("succeeded");
+        assertThat(new Select(browser.driver.findElement(By.id("log-action"))).getOptions())
+                .extracting(WebElement::getText).contains("Add tags", "Remove tags");
+        browser.shot("logs-wording");
+        fits("logs-wording-390");
+    }
+
+    // ---- point 6: products picked from a list; product rules per product ----
+
+    @Test
+    void productsArePickedFromThoseSeenAndEachHasItsRules() {
+        browser.signIn(shop.id(), "Rules Shop");
+        browser.openTab("tab-product-rules");
+        // the tab lists the products seen in store events, by name with the id small
+        WebElement course = row("products-table", "product", PRODUCT);
+        assertThat(course.findElement(By.cssSelector("td[data-label='Product']")).getText()).contains("Course X", PRODUCT);
+        assertThat(course.findElement(By.cssSelector("small.id")).getText()).isEqualTo(PRODUCT);
+        assertThat(row("products-table", "product", EBOOK).getText()).contains("The E-book");
+        browser.shot("product-rules-products");
+        fits("product-rules-products-390");
+
+        // New Rule: search by name, pick from the list
+        browser.click(By.id("new-rule-button"));
+        chooseIntegrationAndAction("add_tags");
+        chooseTrigger("ecommerce", "product.purchased");
+        browser.type(By.id("rule-product"), "e-bo");
+        browser.waitForText(By.id("rule-product-options"), "The E-book");
+        assertThat(all(By.cssSelector("#rule-product-options button.product-option"))).hasSize(1);
+        browser.click(By.cssSelector("#rule-product-options button[data-product='" + EBOOK + "']"));
+        assertThat(browser.driver.findElement(By.id("rule-product")).getAttribute("value")).isEqualTo(EBOOK);
+        browser.waitForText(By.id("rule-product-status"), "The E-book");
+
+        // an id no event mentioned: warned about, not refused
+        browser.type(By.id("rule-product"), "prod_typo");
+        browser.waitForText(By.id("rule-product-warning"), "No store event has mentioned “prod_typo” yet");
+        browser.type(By.id("rule-tags"), "typo-check");
+        browser.shot("product-rules-unseen-warning");
+        browser.atWidth(ConsoleBrowser.PHONE_WIDTH, () -> {
+            assertThat(browser.fitsTheWidth()).isTrue();
+            browser.shot("product-rules-unseen-warning-390");
+        });
+        browser.click(By.id("save-rule"));
+        browser.waitForText(By.id("notice"), "no store event has mentioned “prod_typo” yet");
+        WebElement unseen = row("products-table", "product", "prod_typo");
+        assertThat(unseen.getText()).contains("not seen in store events yet");
+
+        // one product's own page: its rules, and new ones made for it
+        course = row("products-table", "product", PRODUCT);
+        course.findElement(By.cssSelector("button.open-product")).click();
+        browser.wait.until(ExpectedConditions.urlContains("#product-rules/" + PRODUCT));
+        browser.waitForText(By.cssSelector("#panel h2"), "Rules for Course X");
+        browser.waitForText(By.id("rules-list"), "No rule for this product yet");
+        browser.click(By.id("new-rule-button"));
+        assertThat(browser.visible(By.id("rule-product")).getAttribute("value")).isEqualTo(PRODUCT);
+        browser.waitForText(By.id("rule-product-status"), "Course X");
+        chooseIntegrationAndAction("create_contact");
+        chooseTrigger("ecommerce", "product.purchased");
+        browser.click(By.id("save-rule"));
+        WebElement rule = row("rules-table", "product", PRODUCT);
+        assertThat(rule.getText()).contains("Product Purchased", "Create or update contact");
+        assertThat(all(By.cssSelector("#rules-table tbody tr"))).hasSize(1);
+        browser.shot("product-rules-one-product");
+        fits("product-rules-one-product-390");
+
+        browser.click(By.id("all-products"));
+        assertThat(row("products-table", "product", PRODUCT).findElement(By.cssSelector("td[data-label='Rules']")).getText()).isEqualTo("1");
+    }
+
+    // ---- helpers ----
+
+    private static void chooseIntegrationAndAction(String action) {
+        new Select(browser.visible(By.id("rule-integration"))).selectByValue(main.path("id").asText());
+        new Select(browser.visible(By.id("rule-action"))).selectByValue(action);
+    }
+
+    private static void chooseTrigger(String category, String trigger) {
+        new Select(browser.visible(By.id("rule-category"))).selectByValue(category);
+        new Select(browser.visible(By.id("rule-trigger"))).selectByValue(trigger);
+    }
+
+    private static List<WebElement> all(By by) {
+        return browser.driver.findElements(by);
+    }
+
+    private static WebElement row(String table, String attribute, String value) {
+        return browser.visible(By.cssSelector("#" + table + " tr[data-" + attribute + "='" + value + "']"));
+    }
+
+    static void fits(String screenshot) {
+        browser.atWidth(ConsoleBrowser.PHONE_WIDTH, () -> {
+            assertThat(browser.fitsTheWidth()).as("the page does not scroll sideways at 390 px; sticking out: %s", tooWide()).isTrue();
+            browser.shot(screenshot);
+        });
+    }
+
+    /** The innermost elements whose right edge is past the window's, to say what makes the page scroll sideways. */
+    static Object tooWide() {
+        return browser.driver.executeScript("""
+                return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                    && ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+                  .slice(0, 8).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));""");
+    }
+
+    static String text(By by) {
+        return browser.visible(by).getText();
+    }
+}
