@@ -30,7 +30,7 @@ final class SandboxContacts {
     }
 
     void mount(Router router) {
-        router.route("/contacts*").handler(gate::check);
+        gate.guard(router, "/contacts*");
         router.post("/contacts/upsert").handler(this::upsert);
         router.get("/contacts/search/duplicate").handler(this::searchDuplicate);
         router.post("/contacts/").handler(this::create);
@@ -41,8 +41,7 @@ final class SandboxContacts {
         router.delete("/contacts/:contactId/workflow/:workflowId").handler(ctx -> workflow(ctx, false));
         router.post("/contacts/:contactId/notes").handler(this::addNote);
         router.get("/contacts/:contactId").handler(this::get);
-        router.route("/contacts*").handler(ctx -> out.error(ctx, 404, "Cannot " + ctx.request().method() + " "
-                + ctx.request().path()));
+        gate.unknownOperations(router, "/contacts*");
     }
 
     private void upsert(RoutingContext ctx) {

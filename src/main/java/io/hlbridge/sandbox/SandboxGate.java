@@ -3,6 +3,7 @@ package io.hlbridge.sandbox;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -32,6 +33,19 @@ final class SandboxGate {
         this.enforceRateLimit = enforceRateLimit;
         this.stats = stats;
         this.out = out;
+    }
+
+    /** Puts the gate in front of every operation under these paths ({@code "/contacts*"}…); mount first. */
+    void guard(Router router, String... paths) {
+        for (String path : paths) router.route(path).handler(this::check);
+    }
+
+    /** After the operations: a path under these that no operation served is 404 (HighLevel's "Cannot GET …"). */
+    void unknownOperations(Router router, String... paths) {
+        for (String path : paths) {
+            router.route(path).handler(ctx -> out.error(ctx, 404, "Cannot " + ctx.request().method() + " "
+                    + ctx.request().path()));
+        }
     }
 
     /** The route handler: authentication, rate limit and Version header. */

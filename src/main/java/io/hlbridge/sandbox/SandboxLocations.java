@@ -29,17 +29,12 @@ final class SandboxLocations {
     }
 
     void mount(Router router) {
-        for (String prefix : List.of("/locations*", "/workflows*")) {
-            router.route(prefix).handler(gate::check);
-        }
+        gate.guard(router, "/locations*", "/workflows*");
         router.get("/workflows/").handler(this::workflows);
         router.get("/workflows").handler(this::workflows);
         router.get("/locations/:locationId/customFields").handler(this::customFields);
         router.get("/locations/:locationId").handler(this::location);
-        for (String prefix : List.of("/locations*", "/workflows*")) {
-            router.route(prefix).handler(ctx -> out.error(ctx, 404, "Cannot " + ctx.request().method() + " "
-                    + ctx.request().path()));
-        }
+        gate.unknownOperations(router, "/locations*", "/workflows*");
     }
 
     /** get-workflow: 200 {@code {"workflows": [WorkflowSchema…]}}; a missing locationId is 422 (the file lists it). */

@@ -43,11 +43,10 @@ final class SandboxOpportunities {
     }
 
     void mount(Router router) {
-        router.route("/opportunities*").handler(gate::check);
+        gate.guard(router, "/opportunities*");
         router.post("/opportunities/upsert").handler(this::upsert);
         router.get("/opportunities/pipelines").handler(this::pipelines);
-        router.route("/opportunities*").handler(ctx -> out.error(ctx, 404, "Cannot " + ctx.request().method() + " "
-                + ctx.request().path()));
+        gate.unknownOperations(router, "/opportunities*");
     }
 
     /** get-pipelines: 200 {@code {"pipelines": [...]}}; the file lists 400 (no 422) for a missing locationId. */
