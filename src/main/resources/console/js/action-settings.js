@@ -149,13 +149,18 @@ function placeholdersHint(id, target) {
  */
 function lookupPicker(id, dataField, label, schema, kind, current, source) {
   const select = h('select', { id, 'data-field': dataField, disabled: true }, h('option', { value: current || '' }, current ? current : 'Loading…'));
-  const text = h('input', { id: `${id}-typed`, type: 'text', autocomplete: 'off', 'data-field': dataField, hidden: true, value: current || '', 'aria-describedby': `${id}-hint` });
+  const text = h('input', { id: `${id}-typed`, type: 'text', autocomplete: 'off', hidden: true, value: current || '', 'aria-describedby': `${id}-hint` });
   const hint = h('small', { class: 'hint', id: `${id}-hint` }, schema.description || '');
   const changeHandlers = [];
   select.addEventListener('change', () => changeHandlers.forEach((f) => f()));
   text.addEventListener('input', () => changeHandlers.forEach((f) => f()));
   const element = h('div', { class: 'field lookup', dataset: { lookup: kind } }, h('label', { for: id }, label), select, text, hint);
+  // the API's errors name params.<field>: only the control in use carries that name
+  const use = (control) => {
+    [select, text].forEach((c) => { if (c === control) c.setAttribute('data-field', dataField); else c.removeAttribute('data-field'); });
+  };
   const typed = (reason) => {
+    use(text);
     select.hidden = true;
     select.disabled = true;
     text.hidden = false;
@@ -169,6 +174,7 @@ function lookupPicker(id, dataField, label, schema, kind, current, source) {
       h('option', { value: '' }, label0),
       items.map((i) => h('option', { value: i.id, selected: i.id === current }, i.name || i.id)),
       current && !known ? h('option', { value: current, selected: true }, `${current} (not in HighLevel’s list)`) : null);
+    use(select);
     select.disabled = false;
     select.hidden = false;
     text.hidden = true;
@@ -197,6 +203,7 @@ function lookupPicker(id, dataField, label, schema, kind, current, source) {
       if (!pipeline && current && firstFill) { typed('its pipeline is not in HighLevel’s list'); return; }
       if (!pipeline) {
         clear(select, h('option', { value: '' }, '— choose the pipeline first —'));
+        use(select);
         select.disabled = true;
         select.hidden = false;
         text.hidden = true;

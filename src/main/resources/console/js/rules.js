@@ -292,7 +292,7 @@ function showEditor(ctx, rule) {
     formError('rule-error'),
     h('div', { class: 'buttons' },
       h('button', { type: 'submit', id: 'save-rule' }, rule ? 'Save rule' : 'Create rule'),
-      h('button', { type: 'button', class: 'secondary', onclick: () => clear(editor) }, 'Cancel')));
+      h('button', { type: 'button', class: 'secondary', id: 'cancel-rule', onclick: () => clear(editor) }, 'Cancel')));
   updateAction();
   // an error answered for the old choice of action or trigger no longer applies once it changes
   [action, trigger, integration].forEach((control) => control.addEventListener('change', () => clearErrors(form)));

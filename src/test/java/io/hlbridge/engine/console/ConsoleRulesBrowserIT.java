@@ -217,6 +217,104 @@ class ConsoleRulesBrowserIT {
         assertThat(row("products-table", "product", PRODUCT).findElement(By.cssSelector("td[data-label='Rules']")).getText()).isEqualTo("1");
     }
 
+    // ---- the action's settings, from its params schema and the integration's lookups ----
+
+    @Test
+    void anActionsSettingsComeFromItsSchemaAndTheIntegrationsLists() {
+        browser.signIn(shop.id(), "Rules Shop");
+        browser.openTab("tab-global-rules");
+        browser.click(By.id("new-rule-button"));
+        chooseTrigger("ecommerce", "product.purchased");
+
+        // add_to_workflow: a picker of the location's workflows; no tags
+        chooseIntegrationAndAction("add_to_workflow");
+        Select workflow = new Select(browser.visible(By.cssSelector("#param-workflow_id:not([disabled])")));
+        assertThat(workflow.getOptions()).extracting(WebElement::getText).contains("Welcome series", "Course onboarding");
+        assertThat(browser.driver.findElement(By.id("rule-tags-fieldset")).isDisplayed()).isFalse();
+        // none chosen: the API's params.workflow_id error lands on the picker
+        browser.click(By.id("save-rule"));
+        browser.waitForText(By.id("rule-error"), "params.workflow_id");
+        assertThat(browser.driver.findElement(By.id("param-workflow_id")).getAttribute("aria-invalid")).isEqualTo("true");
+        workflow.selectByVisibleText("Welcome series");
+        browser.click(By.id("save-rule"));
+        WebElement enrol = row("rules-table", "action", "add_to_workflow");
+        browser.wait.until(d -> enrol.findElement(By.cssSelector("td.do")).getText().equals("Add to workflow: Welcome series"));
+
+        // upsert_opportunity: pipeline, then the stages of that pipeline; enums as selects; a template with its placeholders
+        browser.click(By.id("new-rule-button"));
+        chooseTrigger("ecommerce", "product.purchased");
+        chooseIntegrationAndAction("upsert_opportunity");
+        WebElement stage = browser.visible(By.id("param-stage_id"));
+        assertThat(stage.isEnabled()).as("no stage before a pipeline").isFalse();
+        new Select(browser.visible(By.cssSelector("#param-pipeline_id:not([disabled])"))).selectByVisibleText("Sales");
+        browser.wait.until(d -> d.findElement(By.id("param-stage_id")).isEnabled());
+        assertThat(new Select(browser.driver.findElement(By.id("param-stage_id"))).getOptions()).extracting(WebElement::getText)
+                .contains("New", "Qualified", "Won", "Lost");
+        new Select(browser.driver.findElement(By.id("param-stage_id"))).selectByVisibleText("Won");
+        assertThat(new Select(browser.driver.findElement(By.id("param-status"))).getOptions()).extracting(WebElement::getText)
+                .containsExactly("Open", "Won", "Lost", "Abandoned");
+        new Select(browser.driver.findElement(By.id("param-status"))).selectByValue("won");
+        WebElement name = browser.driver.findElement(By.id("param-name"));
+        assertThat(name.getAttribute("value")).isEqualTo("{{product.name}} – {{customer.email}}");
+        assertThat(text(By.id("param-name-hint"))).contains("{{customer.first_name}}", "{{order.total}}");
+        // an unknown placeholder: refused by the API, shown on the template's field
+        browser.type(By.id("param-name"), "Deal {{order.total_price}}");
+        browser.click(By.id("save-rule"));
+        browser.waitForText(By.id("rule-error"), "order.total_price");
+        assertThat(browser.driver.findElement(By.id("param-name")).getAttribute("aria-invalid")).isEqualTo("true");
+        browser.type(By.id("param-name"), "Deal ");
+        browser.click(By.cssSelector("#param-name-hint button.placeholder[title='Insert {{customer.email}}']"));
+        assertThat(browser.driver.findElement(By.id("param-name")).getAttribute("value")).isEqualTo("Deal {{customer.email}}");
+        browser.shot("rule-action-settings");
+        browser.atWidth(ConsoleBrowser.PHONE_WIDTH, () -> {
+            assertThat(browser.fitsTheWidth()).as("sticking out: %s", tooWide()).isTrue();
+            browser.shot("rule-action-settings-390");
+        });
+        browser.click(By.id("save-rule"));
+        WebElement deal = row("rules-table", "action", "upsert_opportunity");
+        browser.wait.until(d -> deal.findElement(By.cssSelector("td.do")).getText().contains("Stage: Won"));
+        assertThat(deal.findElement(By.cssSelector("td.do")).getText())
+                .contains("Create or update opportunity", "Pipeline: Sales", "Status: Won", "Opportunity name: “Deal {{customer.email}}”");
+
+        // update_fields: rows of (custom field, text), added and removed
+        browser.click(By.id("new-rule-button"));
+        chooseTrigger("ecommerce", "product.purchased");
+        chooseIntegrationAndAction("update_fields");
+        new Select(browser.visible(By.cssSelector("#param-fields-key-1:not([disabled])"))).selectByVisibleText("Last product");
+        browser.type(By.id("param-fields-value-1"), "{{product.name}}");
+        browser.click(By.id("param-fields-add"));
+        new Select(browser.visible(By.id("param-fields-key-2"))).selectByVisibleText("Order id");
+        browser.type(By.id("param-fields-value-2"), "{{order.id}}");
+        browser.click(By.id("param-fields-add"));
+        browser.click(By.cssSelector(".field-row[data-row='3'] button.remove-field"));
+        assertThat(all(By.cssSelector("#param-fields .field-row"))).hasSize(2);
+        browser.shot("rule-custom-fields");
+        browser.click(By.id("save-rule"));
+        WebElement fields = row("rules-table", "action", "update_fields");
+        browser.wait.until(d -> fields.findElement(By.cssSelector("td.do")).getText().contains("Last product"));
+        assertThat(fields.findElement(By.cssSelector("td.do")).getText())
+                .contains("Update custom fields: Last product = “{{product.name}}”; Order id = “{{order.id}}”");
+
+        // tags only where the action takes them
+        browser.click(By.id("new-rule-button"));
+        chooseIntegrationAndAction("create_contact");
+        assertThat(browser.visible(By.id("rule-tags-hint")).getText()).startsWith("Optional");
+        chooseIntegrationAndAction("add_note");
+        assertThat(browser.driver.findElement(By.id("rule-tags-fieldset")).isDisplayed()).isFalse();
+        assertThat(browser.visible(By.id("param-body")).getTagName()).isEqualTo("textarea");
+
+        // an integration that cannot list its workflows: type the id, and the reason is given
+        new Select(browser.visible(By.id("rule-integration"))).selectByValue(old.path("id").asText());
+        new Select(browser.visible(By.id("rule-action"))).selectByValue("add_to_workflow");
+        browser.visible(By.id("param-workflow_id-typed"));
+        assertThat(text(By.id("param-workflow_id-hint"))).contains("Type the HighLevel id", "not connected");
+        browser.shot("rule-lookup-failed");
+
+        browser.click(By.id("cancel-rule"));
+        browser.shot("global-rules-settings");
+        fits("global-rules-settings-390");
+    }
+
     // ---- helpers ----
 
     private static void chooseIntegrationAndAction(String action) {
