@@ -224,6 +224,8 @@ function fieldRows(name, schema, current, source) {
   const rows = [];
   let counter = 0;
   const loaded = source ? source.get(schema['x-lookup'] || 'custom-fields') : Promise.resolve({ error: NO_INTEGRATION });
+  let answered = null; // the lookup's answer once in: rows added after it are filled at once
+  loaded.then((answer) => { answered = answer; });
   const addRow = (fieldId = '', value = '') => {
     counter += 1;
     const n = counter;
@@ -249,7 +251,7 @@ function fieldRows(name, schema, current, source) {
       }
     };
     clear(pick, h('option', { value: fieldId }, fieldId || 'Loading…'));
-    loaded.then(fill);
+    if (answered) fill(answered); else loaded.then(fill);
     rows.push(entry);
     list.append(row);
     entry.rowKey = () => `params.${name}.${entry.key()}`;
