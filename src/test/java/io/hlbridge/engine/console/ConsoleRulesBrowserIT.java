@@ -283,8 +283,8 @@ class ConsoleRulesBrowserIT {
         new Select(browser.visible(By.cssSelector("#param-fields-key-1:not([disabled])"))).selectByVisibleText("Last product");
         browser.type(By.id("param-fields-value-1"), "{{product.name}}");
         browser.click(By.id("param-fields-add"));
-        new Select(browser.visible(By.id("param-fields-key-2"))).selectByVisibleText("Order id");
-        browser.type(By.id("param-fields-value-2"), "{{order.id}}");
+        new Select(browser.visible(By.id("param-fields-key-2"))).selectByVisibleText("Customer since");
+        browser.type(By.id("param-fields-value-2"), "{{occurred_at}}");
         browser.click(By.id("param-fields-add"));
         browser.click(By.cssSelector(".field-row[data-row='3'] button.remove-field"));
         assertThat(all(By.cssSelector("#param-fields .field-row"))).hasSize(2);
@@ -293,7 +293,7 @@ class ConsoleRulesBrowserIT {
         WebElement fields = row("rules-table", "action", "update_fields");
         browser.wait.until(d -> fields.findElement(By.cssSelector("td.do")).getText().contains("Last product"));
         assertThat(fields.findElement(By.cssSelector("td.do")).getText())
-                .contains("Update custom fields: Last product = “{{product.name}}”; Order id = “{{order.id}}”");
+                .contains("Update custom fields: Last product = “{{product.name}}”; Customer since = “{{occurred_at}}”");
 
         // tags only where the action takes them
         browser.click(By.id("new-rule-button"));
