@@ -293,7 +293,8 @@ class ConsoleRulesBrowserIT {
         WebElement fields = row("rules-table", "action", "update_fields");
         browser.wait.until(d -> fields.findElement(By.cssSelector("td.do")).getText().contains("Last product"));
         assertThat(fields.findElement(By.cssSelector("td.do")).getText())
-                .contains("Update custom fields: Last product = “{{product.name}}”; Customer since = “{{occurred_at}}”");
+                .startsWith("Update custom fields: ") // jsonb keeps its own key order
+                .contains("Last product = “{{product.name}}”", "Customer since = “{{occurred_at}}”");
 
         // tags only where the action takes them
         browser.click(By.id("new-rule-button"));
