@@ -42,7 +42,7 @@ const titleOf = (name, schema) => schema.title || words(name);
 const isFieldMap = (schema) => schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object';
 const NO_INTEGRATION = { noIntegration: true };
 const lookupReason = (e) => (e.noIntegration ? 'choose the integration first to pick from its list' : e.status === 409
-  ? 'the integration is not connected yet, so HighLevel cannot list them'
+  ? 'HighLevel lists them only once the integration is connected (see the Integrations tab)'
   : `HighLevel could not list them (${e.detail || e.title || e.message})`);
 
 /** True when the action has settings to fill in. */

@@ -308,7 +308,7 @@ class ConsoleRulesBrowserIT {
         new Select(browser.visible(By.id("rule-integration"))).selectByValue(old.path("id").asText());
         new Select(browser.visible(By.id("rule-action"))).selectByValue("add_to_workflow");
         browser.visible(By.id("param-workflow_id-typed"));
-        assertThat(text(By.id("param-workflow_id-hint"))).contains("Type the HighLevel id", "not connected");
+        assertThat(text(By.id("param-workflow_id-hint"))).contains("Type the HighLevel id", "once the integration is connected");
         browser.shot("rule-lookup-failed");
 
         browser.click(By.id("cancel-rule"));
