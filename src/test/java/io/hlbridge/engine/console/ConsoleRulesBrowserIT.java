@@ -311,6 +311,12 @@ class ConsoleRulesBrowserIT {
         assertThat(text(By.id("param-workflow_id-hint"))).contains("Type the HighLevel id", "once the integration is connected");
         browser.shot("rule-lookup-failed");
 
+        // editing a rule shows its settings as saved: the pipeline, and the stage of that pipeline
+        row("rules-table", "action", "upsert_opportunity").findElement(By.cssSelector("button.edit")).click();
+        browser.wait.until(d -> d.findElement(By.id("param-stage_id")).isEnabled()
+                && new Select(d.findElement(By.id("param-stage_id"))).getFirstSelectedOption().getText().equals("Won"));
+        assertThat(new Select(browser.driver.findElement(By.id("param-pipeline_id"))).getFirstSelectedOption().getText()).isEqualTo("Sales");
+        assertThat(browser.driver.findElement(By.id("param-name")).getAttribute("value")).isEqualTo("Deal {{customer.email}}");
         browser.click(By.id("cancel-rule"));
         browser.shot("global-rules-settings");
         fits("global-rules-settings-390");
