@@ -30,6 +30,7 @@ import io.hlbridge.engine.work.ActionOutcomes;
 import io.hlbridge.engine.work.ActionQueue;
 import io.hlbridge.engine.work.ActionQueueListener;
 import io.hlbridge.engine.work.ActionReplay;
+import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
@@ -42,6 +43,7 @@ import io.hlbridge.engine.integrations.IntegrationLookups;
 import io.hlbridge.engine.integrations.IntegrationStore;
 import io.hlbridge.engine.integrations.IntegrationsModule;
 import io.hlbridge.engine.marketplace.MarketplaceApi;
+import io.hlbridge.engine.marketplace.MarketplaceOverview;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
 import io.hlbridge.engine.eventlog.SourceReceipts;
 import io.hlbridge.engine.sources.SourceIntake;
@@ -109,6 +111,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("problemResponder", (Processor) HttpReplies::problem);
         registry.bind("adminAuth", new AdminAuth(secrets.operatorToken(), marketplaces));
         registry.bind("marketplaceApi", new MarketplaceApi(marketplaces));
+        registry.bind("marketplaceOverview", new MarketplaceOverview(jdbi, marketplaces, clock));
         registry.bind("consoleFiles", new ConsoleFiles());
         StoreEventSchema schema = new StoreEventSchema();
         registry.bind("storeEventSchema", schema);
@@ -196,7 +199,8 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("triggersApi", new TriggersApi(settings.prospectDelay(), settings.delinquentAfter()));
         registry.bind("eventReceipts", new EventReceipts());
         registry.bind("eventLogRetention", new EventLogRetention(jdbi, settings.logRetention()));
-        registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog)));
+        registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog),
+                new RetryNow(jdbi, eventLog)));
         StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);
         registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi), jdbi));
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()

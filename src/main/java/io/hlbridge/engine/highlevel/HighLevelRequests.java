@@ -19,7 +19,7 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public final class HighLevelRequests {
     public static final String VERSION = "2021-07-28";
-    private static final String REQUEST_BODY = "requestBody";
+    static final String REQUEST_BODY = "requestBody";
     private static final String REQUEST_QUERY = "requestQuery";
 
     private final String apiUrl;

@@ -92,6 +92,10 @@ class ConsoleBrowserIT {
         new Select(picker).selectByValue(marketplaceId);
         click(By.id("pick-submit"));
         waitForText(By.id("current-marketplace"), MARKETPLACE);
+        // the Overview is the first tab after sign-in (issue 13, console point 2)
+        wait.until(ExpectedConditions.attributeToBe(By.id("tab-overview"), "aria-selected", "true"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-periods")));
+        openTab("tab-integrations");
         waitForText(By.id("integrations-list"), "No integration yet");
         assertThat(driver.findElement(By.id("tab-integrations")).getAttribute("aria-selected")).isEqualTo("true");
     }
@@ -109,6 +113,8 @@ class ConsoleBrowserIT {
         click(By.id("approve"));
         wait.until(ExpectedConditions.titleContains("HighLevel connected"));
         click(By.linkText("Back to the console"));
+        wait.until(ExpectedConditions.attributeToBe(By.id("tab-overview"), "aria-selected", "true"));
+        openTab("tab-integrations");
         WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(integrationRow("Main HighLevel")));
         assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Connected");
         assertThat(row.findElement(By.cssSelector(".badge")).getAttribute("data-status")).isEqualTo("connected");
@@ -219,6 +225,7 @@ class ConsoleBrowserIT {
 
         String original = driver.getCurrentUrl();
         click(By.id("replay-entry"));
+        click(By.id("confirm-ok")); // replay is confirmed first (issue 13, console point 9)
         wait.until(d -> !d.getCurrentUrl().equals(original));
         new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(500)).until(d -> {
             d.navigate().refresh();

@@ -74,7 +74,7 @@ class ConsoleRulesBrowserIT {
         HttpResponse<String> created = shop.call("POST", "/integrations", "{\"name\":\"" + name + "\"}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         JsonNode integration = Json.read(created.body());
-        HighLevelHarness.approveOn(browser.engine, integration.path("authorize_url").asText());
+        HighLevelHarness.approve(browser.engine, integration.path("authorize_url").asText());
         return Json.read(shop.call("GET", "/integrations/" + integration.path("id").asText(), null).body());
     }
 
@@ -116,6 +116,7 @@ class ConsoleRulesBrowserIT {
     @Test
     void namesLocalTimesAndStatusesInWords() {
         browser.signIn(shop.id(), "Rules Shop");
+        browser.openTab("tab-integrations");
         // integrations: "Needs reconnecting", not needs_reconnect (the machine value stays in data-status)
         WebElement oldRow = row("integrations-table", "name", "Old account");
         WebElement badge = oldRow.findElement(By.cssSelector(".badge"));

@@ -86,12 +86,7 @@ public final class HighLevelHarness implements AutoCloseable {
     }
 
     /** Approves an authorize URL on the sandbox and follows its redirect to the engine's callback. */
-    public void approve(EngineUnderTest engine, String authorizeUrl) {
-        approveOn(engine, authorizeUrl);
-    }
-
-    /** As {@link #approve}, for any sandbox: this harness's or the engine's built-in one. */
-    public static void approveOn(EngineUnderTest engine, String authorizeUrl) {
+    public static void approve(EngineUnderTest engine, String authorizeUrl) {
         String approveUrl = authorizeUrl.replace("/oauth/chooselocation?", "/oauth/chooselocation/approve?");
         HttpResponse<String> redirect = engine.send("GET", approveUrl, null, null);
         String location = redirect.headers().firstValue("Location")
