@@ -4,7 +4,7 @@
 // custom fields; a text input and the reason when a lookup fails), and update_fields' map as rows of
 // (custom field, text). Also the settings of a saved rule in words, for the rules list.
 import { api, mp } from './api.js';
-import { clear, h } from './dom.js';
+import { clear, h, inWords as words } from './dom.js';
 
 /** The placeholders of spec §5 that a template may use. */
 export const PLACEHOLDERS = ['customer.email', 'customer.first_name', 'customer.last_name', 'product.id', 'product.name',
@@ -34,10 +34,6 @@ export function lookupCache() {
 
 const properties = (action) => Object.entries(((action && action.params_schema) || {}).properties || {});
 const required = (action) => new Set(((action && action.params_schema) || {}).required || []);
-const words = (value) => {
-  const s = String(value).replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-};
 const titleOf = (name, schema) => schema.title || words(name);
 const isFieldMap = (schema) => schema.type === 'object' && schema.additionalProperties && typeof schema.additionalProperties === 'object';
 const NO_INTEGRATION = { noIntegration: true };

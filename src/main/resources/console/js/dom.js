@@ -153,12 +153,16 @@ const STATUS_LABELS = {
   set: 'Set', not_set: 'Not set',
 };
 
+/** A machine value as words: order_total → "Order total". */
+export function inWords(value) {
+  const words = String(value ?? '').replace(/[_.]+/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** A status in words: needs_reconnect → "Needs reconnecting"; an unknown one with its underscores as spaces. */
 export function statusLabel(status) {
   if (!status) return '';
-  if (STATUS_LABELS[status]) return STATUS_LABELS[status];
-  const words = String(status).replace(/[_.]+/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return STATUS_LABELS[status] || inWords(status);
 }
 
 /** An ISO time as text in the browser's locale and time zone, with the zone. */
@@ -204,9 +208,8 @@ export function learnProducts(items) {
   (items || []).forEach((p) => { if (p.product_name) names.products.set(p.product_id, p.product_name); });
 }
 
-const asWords = (id) => statusLabel(String(id || '').split('.').pop());
 export const triggerName = (id) => names.triggers.get(id) || (id ? id : '');
-export const actionName = (id) => names.actions.get(id) || (FALLBACK_ACTIONS.find((a) => a.id === id) || {}).display_name || asWords(id);
+export const actionName = (id) => names.actions.get(id) || (FALLBACK_ACTIONS.find((a) => a.id === id) || {}).display_name || inWords(id);
 /** The product's name as last seen in a store event, or null when none was. */
 export const productName = (id) => names.products.get(id) || null;
 /** "Course X" with its id small beside it; the bare id when no event named it. */
