@@ -103,6 +103,8 @@ public final class WebhookIntake {
                     in.getHeader("webhook-timestamp", String.class), in.getHeader("webhook-signature", String.class),
                     in.getBody(byte[].class), clock.instant());
         } catch (StandardWebhooks.Rejected rejected) {
+            // counted on the marketplace (the console's Store connections page), never logged
+            marketplaces.countRefused(marketplaceId);
             throw ProblemException.unauthorized(rejected.getMessage());
         }
         exchange.setProperty(AUTHENTICATED_MARKETPLACE, marketplaceId);

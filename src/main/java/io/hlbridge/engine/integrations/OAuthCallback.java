@@ -6,6 +6,7 @@ import io.hlbridge.engine.highlevel.HighLevelUnavailable;
 import io.hlbridge.engine.highlevel.TokenGrant;
 import io.hlbridge.engine.highlevel.TokenRequestRejected;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -20,15 +21,21 @@ import org.slf4j.LoggerFactory;
 public final class OAuthCallback {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthCallback.class);
 
+    /** How long the "connected" page stays before it takes the merchant back to the console by itself. */
+    static final int RETURN_AFTER_SECONDS = 3;
+
     private final IntegrationStore store;
     private final HighLevelOAuthClient client;
     private final AuthorizeUrls authorizeUrls;
+    private final ConsoleReturn consoleReturn;
     private final Clock clock;
 
-    public OAuthCallback(IntegrationStore store, HighLevelOAuthClient client, AuthorizeUrls authorizeUrls, Clock clock) {
+    public OAuthCallback(IntegrationStore store, HighLevelOAuthClient client, AuthorizeUrls authorizeUrls,
+                         ConsoleReturn consoleReturn, Clock clock) {
         this.store = store;
         this.client = client;
         this.authorizeUrls = authorizeUrls;
+        this.consoleReturn = consoleReturn;
         this.clock = clock;
     }
 
@@ -37,12 +44,26 @@ public final class OAuthCallback {
         String error = in.getHeader("error", String.class);
         if (error != null && !error.isBlank()) {
             String description = in.getHeader("error_description", String.class);
-            html(exchange, 400, "HighLevel connection not completed",
+            refusalPage(exchange, 400, "HighLevel connection not completed",
                     "HighLevel did not authorize the connection (" + error
                             + (description == null || description.isBlank() ? "" : ": " + description)
                             + "). Nothing was changed; start again from the console when you are ready.");
             return;
         }
+        try {
+            connect(exchange);
+        } catch (ProblemException e) {
+            if (!wantsHtml(in)) {
+                throw e; // an API client: problem+json, as everywhere else
+            }
+            boolean badState = "state".equals(e.field());
+            refusalPage(exchange, e.status(), badState ? "HighLevel connection not completed" : e.title(),
+                    badState ? "The connection request (its “state”) " + e.errors().get(0).message() + "." : e.getMessage());
+        }
+    }
+
+    private void connect(Exchange exchange) {
+        Message in = exchange.getMessage();
         String code = required(in, "code");
         String state = required(in, "state");
         Integration connected = store.jdbi().inTransaction(h -> {
@@ -67,9 +88,27 @@ public final class OAuthCallback {
             return store.find(h, found.integrationId()).orElseThrow();
         });
         LOG.info("HighLevel integration {} connected to location {}", connected.id(), connected.locationId());
-        html(exchange, 200, "HighLevel connected",
+        Optional<String> origin = store.stateReturn(state).flatMap(IntegrationStore.StateReturn::origin);
+        String back = consoleReturn.integrationPage(origin, connected.id());
+        CallbackPages.send(exchange, 200, CallbackPages.connected(
                 "HighLevel connected — " + connected.name()
-                        + (connected.locationId() == null ? "" : " (location " + connected.locationId() + ")"));
+                        + (connected.locationId() == null ? "" : " (location " + connected.locationId() + ")"),
+                back, RETURN_AFTER_SECONDS));
+    }
+
+    /** A refusal in the merchant's browser: what went wrong and the way back (to the integration, when the state names one). */
+    private void refusalPage(Exchange exchange, int status, String title, String text) {
+        String state = exchange.getMessage().getHeader("state", String.class);
+        Optional<IntegrationStore.StateReturn> known = state == null || state.isBlank() ? Optional.empty() : store.stateReturn(state);
+        String back = known.map(r -> consoleReturn.integrationPage(r.origin(), r.integrationId()))
+                .orElseGet(() -> consoleReturn.console(Optional.empty()));
+        CallbackPages.send(exchange, status, CallbackPages.refused(title, text, back));
+    }
+
+    /** A browser asks for HTML; API clients (and tests) that do not get problem+json. */
+    static boolean wantsHtml(Message in) {
+        String accept = in.getHeader("Accept", String.class);
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html");
     }
 
     private TokenGrant exchange(String code) {
@@ -91,32 +130,5 @@ public final class OAuthCallback {
             throw ProblemException.invalidField(name, "is required");
         }
         return value;
-    }
-
-    private static void html(Exchange exchange, int status, String title, String text) {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
-        message.setBody("""
-                <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>%s</title></head>
-                <body><h1>%s</h1><p>%s</p><p><a href="/console/">Back to the console</a></p></body></html>
-                """.formatted(escape(title), escape(title), escape(text)));
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }
