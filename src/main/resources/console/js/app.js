@@ -73,7 +73,7 @@ function pick(event) {
 }
 
 const TABS = {
-  integrations: (panel) => renderIntegrations(panel),
+  integrations: (panel, arg) => renderIntegrations(panel, arg),
   sources: (panel) => renderSources(panel),
   'global-rules': (panel) => renderRules(panel, 'global'),
   'product-rules': (panel) => renderRules(panel, 'product'),
@@ -101,7 +101,7 @@ function route() {
   panel.setAttribute('aria-labelledby', `tab-${tab}`);
   clearErrors();
   if (name === 'log' && arg) renderLogEntry(panel, decodeURIComponent(arg));
-  else TABS[tab](panel);
+  else TABS[tab](panel, arg && decodeURIComponent(arg));
 }
 
 window.addEventListener('hashchange', () => { notice(''); route(); });

@@ -54,7 +54,7 @@ export async function renderLogs(panel) {
     h('datalist', { id: 'log-products' }, products.map((p) => h('option', { value: p.product_id }, p.product_name || p.product_id))),
     h('p', { class: 'form-error', id: 'log-error', role: 'alert', hidden: true }));
   const rows = h('tbody', { id: 'log-rows' });
-  const table = h('table', { class: 'data', id: 'log-table' },
+  const table = h('table', { class: 'data cards', id: 'log-table' },
     h('caption', { class: 'visually-hidden' }, 'Event log, newest first'),
     h('thead', {}, h('tr', {}, ['Time', 'Kind', 'Status', 'What', 'Product', 'Email', 'Message', ''].map((c) => h('th', { scope: 'col' }, c)))),
     rows);
@@ -123,13 +123,13 @@ function what(e, names) {
 
 function entryRow(e, names, reload) {
   return h('tr', { dataset: { id: e.id, kind: e.kind, status: e.status } },
-    h('td', {}, time(e.created_at)),
-    h('td', {}, e.kind),
-    h('td', {}, badge(e.status), e.replay_of ? h('small', { class: 'reason' }, 'replay') : null),
-    h('td', {}, what(e, names)),
-    h('td', {}, e.product_id || ''),
-    h('td', {}, e.email || ''),
-    h('td', { class: 'message' }, e.message || ''),
+    h('td', { 'data-label': 'Time' }, time(e.created_at)),
+    h('td', { 'data-label': 'Kind' }, e.kind),
+    h('td', { 'data-label': 'Status' }, badge(e.status), e.replay_of ? h('small', { class: 'reason' }, 'replay') : null),
+    h('td', { 'data-label': 'What' }, what(e, names)),
+    h('td', { 'data-label': 'Product' }, e.product_id || ''),
+    h('td', { 'data-label': 'Email' }, e.email || ''),
+    h('td', { class: 'message', 'data-label': 'Message' }, e.message || ''),
     h('td', { class: 'actions' },
       h('a', { class: 'button secondary details', href: `#log/${encodeURIComponent(e.id)}` }, 'Details'),
       e.kind === 'action' && REPLAYABLE.includes(e.status)
@@ -179,12 +179,12 @@ export async function renderLogEntry(panel, id) {
       onclick: () => replay(entry, (created) => { location.hash = `#log/${encodeURIComponent(created.id)}`; }),
     }, 'Replay this action') : null,
     h('h3', {}, 'HighLevel calls'),
-    calls.length === 0 ? h('p', { class: 'empty' }, 'No call to HighLevel recorded for this entry.') : h('table', { class: 'data', id: 'log-calls' },
+    calls.length === 0 ? h('p', { class: 'empty' }, 'No call to HighLevel recorded for this entry.') : h('table', { class: 'data cards', id: 'log-calls' },
       h('thead', {}, h('tr', {}, ['At', 'Method', 'Path', 'Status', 'Latency', 'traceId', 'Error'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, calls.map((c) => h('tr', { class: c.error || (c.status && c.status >= 400) ? 'failed-call' : '' },
-        h('td', {}, time(c.at)), h('td', {}, h('code', {}, c.method)), h('td', {}, h('code', {}, c.path)),
-        h('td', {}, c.status == null ? 'no answer' : String(c.status)),
-        h('td', {}, c.latency_ms == null ? '—' : `${c.latency_ms} ms`),
-        h('td', {}, c.trace_id ? h('code', {}, c.trace_id) : '—'),
-        h('td', {}, c.error || '—'))))));
+        h('td', { 'data-label': 'At' }, time(c.at)), h('td', { 'data-label': 'Method' }, h('code', {}, c.method)), h('td', { 'data-label': 'Path' }, h('code', {}, c.path)),
+        h('td', { 'data-label': 'Status' }, c.status == null ? 'no answer' : String(c.status)),
+        h('td', { 'data-label': 'Latency' }, c.latency_ms == null ? '—' : `${c.latency_ms} ms`),
+        h('td', { 'data-label': 'traceId' }, c.trace_id ? h('code', {}, c.trace_id) : '—'),
+        h('td', { 'data-label': 'Error' }, c.error || '—'))))));
 }
