@@ -14,7 +14,7 @@ import java.util.Optional;
  *
  * <p>The origin comes from the browser's own {@code Origin} header of the request that asked for the
  * authorization (a page's script cannot set it), and is kept only when that request was addressed to
- * the same origin ({@code Host}), i.e. this engine served the console there, and the origin is either
+ * the same origin (its Host), i.e. this engine served the console there, and the origin is either
  * the public URL's or a loopback one (localhost, 127.0.0.0/8, ::1). Any other origin is dropped (the
  * merchant comes back to the public URL's console), so the callback is never an open redirect: a
  * client holding an API key can send any {@code Origin} and {@code Host} it likes, but can only ever
@@ -30,20 +30,21 @@ public final class ConsoleReturn {
                 () -> new IllegalArgumentException("ENGINE_PUBLIC_URL is not an http(s) URL: " + publicUrl));
     }
 
-    /** The origin to remember for an authorization request, or empty (then: the public URL's console). */
-    public Optional<String> acceptedOrigin(String originHeader, String hostHeader) {
-        if (originHeader == null || hostHeader == null) {
+    /**
+     * The origin to remember for an authorization request, or empty (then: the public URL's console).
+     * {@code requestUrl} is the absolute URL the request was addressed to (Camel's {@code CamelHttpUrl},
+     * built by the HTTP server from the request's Host or HTTP/2 authority).
+     */
+    public Optional<String> acceptedOrigin(String originHeader, String requestUrl) {
+        if (originHeader == null || requestUrl == null) {
             return Optional.empty();
         }
-        Optional<String> origin = origin(originHeader.trim()).filter(o -> o.equals(originHeader.trim().toLowerCase(Locale.ROOT)));
-        if (origin.isEmpty()) {
-            return Optional.empty();
+        String claimed = originHeader.trim().toLowerCase(Locale.ROOT);
+        Optional<String> origin = origin(claimed).filter(o -> o.equals(claimed));
+        if (origin.isEmpty() || !origin.equals(origin(requestUrl))) {
+            return Optional.empty(); // not a bare origin, or not the one this request was addressed to
         }
-        URI uri = URI.create(origin.get());
-        if (!authority(uri).equals(hostHeader.trim().toLowerCase(Locale.ROOT).replaceAll(defaultPort(uri.getScheme()) + "$", ""))) {
-            return Optional.empty(); // not the origin this request was addressed to
-        }
-        return origin.get().equals(publicOrigin) || isLoopback(uri.getHost()) ? origin : Optional.empty();
+        return origin.get().equals(publicOrigin) || isLoopback(URI.create(origin.get()).getHost()) ? origin : Optional.empty();
     }
 
     /** The console's page for an integration at {@code origin} (or the public URL's console when empty). */
@@ -75,10 +76,6 @@ public final class ConsoleReturn {
         boolean defaultPort = port == -1 || (uri.getScheme().equalsIgnoreCase("http") && port == 80)
                 || (uri.getScheme().equalsIgnoreCase("https") && port == 443);
         return defaultPort ? host : host + ":" + port;
-    }
-
-    private static String defaultPort(String scheme) {
-        return scheme.equalsIgnoreCase("https") ? ":443" : ":80";
     }
 
     static boolean isLoopback(String host) {

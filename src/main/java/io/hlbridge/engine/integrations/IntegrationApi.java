@@ -107,7 +107,7 @@ public final class IntegrationApi {
     private ObjectNode withAuthorizeUrl(Exchange exchange, Integration integration) {
         ObjectNode out = view(integration);
         var in = exchange.getMessage();
-        var origin = consoleReturn.acceptedOrigin(in.getHeader("Origin", String.class), in.getHeader("Host", String.class));
+        var origin = consoleReturn.acceptedOrigin(in.getHeader("Origin", String.class), in.getHeader(Exchange.HTTP_URL, String.class));
         out.put("authorize_url", authorizeUrls.forState(store.newState(integration.id(), origin)));
         return out;
     }
