@@ -37,6 +37,8 @@ import io.hlbridge.engine.work.TriggerDispatch;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
 import io.hlbridge.engine.integrations.IntegrationListener;
+import io.hlbridge.engine.integrations.IntegrationLookups;
+import io.hlbridge.engine.integrations.IntegrationStore;
 import io.hlbridge.engine.integrations.IntegrationsModule;
 import io.hlbridge.engine.marketplace.MarketplaceApi;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
@@ -182,7 +184,10 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
         registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));
-        registry.bind("highLevelRequests", new HighLevelRequests(settings.highLevelApiUrl()));
+        HighLevelRequests requests = new HighLevelRequests(settings.highLevelApiUrl());
+        registry.bind("highLevelRequests", requests);
+        registry.bind("integrationLookups", new IntegrationLookups(
+                registry.lookupByNameAndType("integrationStore", IntegrationStore.class), requests));
         registry.bind("highLevelResponses", responses);
         registry.bind("highLevelAuth", new HighLevelAuth(registry.lookupByNameAndType("highLevelTokens", HighLevelTokens.class),
                 pacer, responses));

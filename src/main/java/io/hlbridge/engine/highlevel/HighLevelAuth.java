@@ -30,6 +30,10 @@ public final class HighLevelAuth {
 
     public void authorize(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
+        if (job == null) {
+            authorizeOne(exchange, HighLevelTarget.of(exchange));
+            return;
+        }
         // one read of the stored token per attempt (it is valid for minutes past any attempt's end)
         String token = exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class);
         if (token == null) {
@@ -68,7 +72,26 @@ public final class HighLevelAuth {
         exchange.setProperty(ActionExchange.STARTED_NANOS, System.nanoTime());
     }
 
-    /** Called after a 401: records it, and gets a fresh token (or the integration needs reconnecting). */
+    /**
+     * A call made for no action (a lookup): a valid token for the integration and the location's next slot;
+     * the caller waits for it (up to {@link LocationPacer#MAX_WAIT_MID_ACTION}, as an action's later calls do).
+     */
+    private void authorizeOne(Exchange exchange, HighLevelTarget target) {
+        String token = exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class);
+        if (token == null) {
+            token = tokens.accessToken(target.integrationId());
+        }
+        Instant slot = pacer.reserve(target.locationId());
+        pacer.await(slot, LocationPacer.MAX_WAIT_MID_ACTION);
+        while (!LocationPacer.stillUsable(slot)) {
+            slot = pacer.reserve(target.locationId());
+            pacer.await(slot, LocationPacer.MAX_WAIT_MID_ACTION);
+        }
+        exchange.setProperty(ActionExchange.ACCESS_TOKEN, token);
+        exchange.getMessage().setHeader("Authorization", "Bearer " + token);
+        exchange.setProperty(ActionExchange.STARTED_NANOS, System.nanoTime());
+    }
+
     /**
      * How many calls this action will make from here: an upsert is followed by a tags call (add_tags,
      * or create_contact with tags), a duplicate search usually by a tags removal; otherwise one.
@@ -81,10 +104,10 @@ public final class HighLevelAuth {
         return "/contacts/search/duplicate".equals(path) ? 2 : 1;
     }
 
+    /** Called after a 401: records it, and gets a fresh token (or the integration needs reconnecting). */
     public void refreshAfterUnauthorized(Exchange exchange) {
         responses.recordCall(exchange);
-        ActionJob job = ActionExchange.job(exchange);
-        exchange.setProperty(ActionExchange.ACCESS_TOKEN,
-                tokens.refreshAfterUnauthorized(job.integrationId(), exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class)));
+        exchange.setProperty(ActionExchange.ACCESS_TOKEN, tokens.refreshAfterUnauthorized(
+                HighLevelTarget.of(exchange).integrationId(), exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class)));
     }
 }

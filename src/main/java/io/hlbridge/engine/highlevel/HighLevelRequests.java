@@ -49,6 +49,11 @@ public final class HighLevelRequests {
                 "locationId=" + encode(job.locationId()) + "&email=" + encode(job.customer().email()), null);
     }
 
+    /** A GET made for no action (a lookup for the console): {@code query} already encoded, or null. */
+    public void get(Exchange exchange, String path, String query) {
+        prepare(exchange, "GET", path, query, null);
+    }
+
     /** The same request once more (after a 401 and a token refresh). */
     public void again(Exchange exchange) {
         String method = exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class);

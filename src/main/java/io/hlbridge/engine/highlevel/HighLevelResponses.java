@@ -29,19 +29,19 @@ public final class HighLevelResponses {
     public void classify(Exchange exchange) {
         HighLevelCall call = recordCall(exchange);
         Message m = exchange.getMessage();
-        ActionJob job = ActionExchange.job(exchange);
+        String locationId = HighLevelTarget.of(exchange).locationId();
         Integer max = integer(m.getHeader("X-RateLimit-Max"));
         Integer interval = integer(m.getHeader("X-RateLimit-Interval-Milliseconds"));
         LocationPacer.Slots slots = exchange.getProperty(HighLevelAuth.BOOKED, LocationPacer.Slots.class);
         if (slots == null || !slots.spacedBy(max, interval)) { // only a changed limit costs a write
-            pacer.learn(job.locationId(), max, interval);
+            pacer.learn(locationId, max, interval);
         }
         HighLevelFailure failure = failureOf(exchange, call);
         if (failure == null) {
             return;
         }
         if (failure.status() == 429 && failure.retryAfter() != null) {
-            pacer.holdOff(job.locationId(), Instant.now().plus(failure.retryAfter()));
+            pacer.holdOff(locationId, Instant.now().plus(failure.retryAfter()));
         }
         throw failure;
     }

@@ -2,6 +2,7 @@ package io.hlbridge.engine.integrations;
 
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.highlevel.HighLevelOAuthClient;
+import io.hlbridge.engine.highlevel.HighLevelTarget;
 import io.hlbridge.engine.highlevel.HighLevelUnavailable;
 import io.hlbridge.engine.highlevel.TokenGrant;
 import io.hlbridge.engine.highlevel.TokenRequestRejected;
@@ -16,10 +17,13 @@ import org.slf4j.LoggerFactory;
  * {@code GET /oauth/highlevel/callback?code=…&state=…} (spec §6): where HighLevel sends the merchant
  * back after "choose location". The state must be known, unused and younger than 15 minutes; then
  * the code is exchanged, the tokens stored and the integration connected, all in one transaction that
- * also uses the state up. Any failure changes nothing (the state stays as it was).
+ * also uses the state up. Any failure changes nothing (the state stays as it was). Then the route asks
+ * HighLevel for the location's name and {@link #page} answers.
  */
 public final class OAuthCallback {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthCallback.class);
+    private static final String CONNECTED = "connectedIntegration";
+    private static final String RETURN_TO = "consoleReturnTo";
 
     /** How long the "connected" page stays before it takes the merchant back to the console by itself. */
     static final int RETURN_AFTER_SECONDS = 3;
@@ -88,12 +92,30 @@ public final class OAuthCallback {
             return store.find(h, found.integrationId()).orElseThrow();
         });
         LOG.info("HighLevel integration {} connected to location {}", connected.id(), connected.locationId());
-        Optional<String> origin = store.stateReturn(state).flatMap(IntegrationStore.StateReturn::origin);
-        String back = consoleReturn.integrationPage(origin, connected.id());
+        exchange.setProperty(CONNECTED, connected);
+        exchange.setProperty(RETURN_TO, consoleReturn.integrationPage(
+                store.stateReturn(state).flatMap(IntegrationStore.StateReturn::origin), connected.id()));
+        if (connected.locationId() != null) {
+            // the next step of the route asks HighLevel for the location's name (direct:highlevel-location-name)
+            exchange.setProperty(HighLevelTarget.PROPERTY, new HighLevelTarget(connected.id(), connected.locationId()));
+        }
+    }
+
+    /**
+     * The page after {@link #handle} connected an integration: its name and its location's (name when known),
+     * going back by itself to the console that asked (see {@link ConsoleReturn}).
+     */
+    public void page(Exchange exchange) {
+        Integration connected = exchange.getProperty(CONNECTED, Integration.class);
+        if (connected == null) {
+            return; // handle already answered (a refusal page or problem)
+        }
+        Integration now = store.find(connected.marketplaceId(), connected.id()).orElse(connected);
+        String location = now.locationName() != null ? now.locationName()
+                : now.locationId() == null ? null : "location " + now.locationId();
         CallbackPages.send(exchange, 200, CallbackPages.connected(
-                "HighLevel connected — " + connected.name()
-                        + (connected.locationId() == null ? "" : " (location " + connected.locationId() + ")"),
-                back, RETURN_AFTER_SECONDS));
+                "HighLevel connected — " + now.name() + (location == null ? "" : " (" + location + ")"),
+                exchange.getProperty(RETURN_TO, String.class), RETURN_AFTER_SECONDS));
     }
 
     /** A refusal in the merchant's browser: what went wrong and the way back (to the integration, when the state names one). */
