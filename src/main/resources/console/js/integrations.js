@@ -28,7 +28,7 @@ function showReturn(list, id) {
   tr.classList.add('highlight');
   const integration = tr.integration;
   notice(integration.status === 'connected'
-    ? `“${integration.name}” is connected to HighLevel${integration.location_id ? ` (location ${integration.location_id})` : ''}.`
+    ? `“${integration.name}” is connected to HighLevel${integration.location_name ? ` (${integration.location_name})` : integration.location_id ? ` (location ${integration.location_id})` : ''}.`
     : `“${integration.name}” is not connected yet${integration.status_reason ? `: ${integration.status_reason}` : ''}. Use “${integration.status === 'pending' ? 'Connect with OAuth' : 'Reconnect'}” to try again.`);
   tr.scrollIntoView({ block: 'center' });
 }
