@@ -76,7 +76,7 @@ function pick(event) {
 
 const TABS = {
   overview: (panel) => renderOverview(panel),
-  integrations: (panel) => renderIntegrations(panel),
+  integrations: (panel, arg) => renderIntegrations(panel, arg),
   sources: (panel) => renderSources(panel),
   'global-rules': (panel) => renderRules(panel, 'global'),
   'product-rules': (panel) => renderRules(panel, 'product'),
@@ -104,7 +104,7 @@ function route() {
   panel.setAttribute('aria-labelledby', `tab-${tab}`);
   clearErrors();
   if (name === 'log' && arg) renderLogEntry(panel, decodeURIComponent(arg));
-  else TABS[tab](panel);
+  else TABS[tab](panel, arg && decodeURIComponent(arg));
 }
 
 window.addEventListener('hashchange', () => { notice(''); route(); });

@@ -70,7 +70,7 @@ async function loadRules(ctx, productId) {
   const integrationName = (id) => (catalog.integrations.find((i) => i.id === id) || { name: id }).name;
   const productName = (id) => (catalog.products.find((p) => p.product_id === id) || {}).product_name;
   const head = ['When', scope === 'product' ? 'Product' : null, 'Do', 'In', 'Tags', 'Enabled', 'Actions'].filter(Boolean);
-  clear(list, h('table', { class: 'data', id: 'rules-table' },
+  clear(list, h('table', { class: 'data cards', id: 'rules-table' },
     h('caption', { class: 'visually-hidden' }, scope === 'product' ? 'Product rules' : 'Global rules'),
     h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((rule) => {
@@ -88,12 +88,12 @@ async function loadRules(ctx, productId) {
         clear(state, toggle.checked ? 'on' : 'off');
       });
       return h('tr', { dataset: { id: rule.id, trigger: rule.trigger, product: rule.product_id || '' } },
-        h('td', {}, triggerName(rule.trigger)),
-        scope === 'product' ? h('td', {}, productName(rule.product_id) ? `${productName(rule.product_id)} ` : '', h('code', {}, rule.product_id)) : null,
-        h('td', {}, actionName(rule.action)),
-        h('td', {}, integrationName(rule.integration_id), ' ', integration && integration.status !== 'connected' ? badge(integration.status) : null),
-        h('td', {}, (rule.tags || []).map((t) => h('span', { class: 'tag' }, t))),
-        h('td', {}, h('label', { class: 'switch' }, toggle, state)),
+        h('td', { 'data-label': 'When' }, triggerName(rule.trigger)),
+        scope === 'product' ? h('td', { 'data-label': 'Product' }, productName(rule.product_id) ? `${productName(rule.product_id)} ` : '', h('code', {}, rule.product_id)) : null,
+        h('td', { 'data-label': 'Do' }, actionName(rule.action)),
+        h('td', { 'data-label': 'In' }, integrationName(rule.integration_id), ' ', integration && integration.status !== 'connected' ? badge(integration.status) : null),
+        h('td', { 'data-label': 'Tags' }, (rule.tags || []).map((t) => h('span', { class: 'tag' }, t))),
+        h('td', { 'data-label': 'Enabled' }, h('label', { class: 'switch' }, toggle, state)),
         h('td', { class: 'actions' },
           h('button', { type: 'button', class: 'edit secondary', onclick: () => showEditor(ctx, rule) }, 'Edit'),
           h('button', { type: 'button', class: 'test secondary', onclick: () => showTester(ctx, rule) }, 'Test'),
@@ -218,20 +218,20 @@ function showResult(output, result) {
   const calls = result.calls || [];
   clear(output,
     h('h4', {}, 'Derived triggers'),
-    triggers.length === 0 ? h('p', { class: 'empty' }, 'This event derives no trigger.') : h('table', { class: 'data', id: 'test-triggers' },
+    triggers.length === 0 ? h('p', { class: 'empty' }, 'This event derives no trigger.') : h('table', { class: 'data cards', id: 'test-triggers' },
       h('thead', {}, h('tr', {}, ['Trigger', 'Product', 'Fired', 'Matches this rule', 'Why'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, triggers.map((t) => h('tr', {},
-        h('td', {}, t.trigger), h('td', {}, t.product_id || '—'), h('td', {}, t.fired ? 'yes' : 'no'),
-        h('td', {}, t.matches_rule ? 'yes' : 'no'), h('td', {}, t.message || ''))))),
+        h('td', { 'data-label': 'Trigger' }, t.trigger), h('td', { 'data-label': 'Product' }, t.product_id || '—'), h('td', { 'data-label': 'Fired' }, t.fired ? 'yes' : 'no'),
+        h('td', { 'data-label': 'Matches this rule' }, t.matches_rule ? 'yes' : 'no'), h('td', { 'data-label': 'Why' }, t.message || ''))))),
     h('h4', {}, 'HighLevel calls it would make'),
     result.enabled === false ? h('p', { class: 'hint' }, 'Note: this rule is disabled; it fires nothing until enabled.') : null,
     result.integration_status && result.integration_status !== 'connected'
       ? h('p', { class: 'hint' }, `Note: the integration is ${result.integration_status}; these calls wait until it is connected.`) : null,
-    calls.length === 0 ? h('p', { class: 'empty' }, 'None: no derived trigger matches this rule.') : h('table', { class: 'data', id: 'test-calls' },
+    calls.length === 0 ? h('p', { class: 'empty' }, 'None: no derived trigger matches this rule.') : h('table', { class: 'data cards', id: 'test-calls' },
       h('thead', {}, h('tr', {}, ['Method', 'Path', 'Body', 'Note'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, calls.map((c) => h('tr', {},
-        h('td', {}, h('code', {}, c.method)), h('td', {}, h('code', {}, c.path)),
-        h('td', {}, c.body ? h('pre', {}, JSON.stringify(c.body, null, 2)) : '—'), h('td', {}, c.note || ''))))));
+        h('td', { 'data-label': 'Method' }, h('code', {}, c.method)), h('td', { 'data-label': 'Path' }, h('code', {}, c.path)),
+        h('td', { 'data-label': 'Body' }, c.body ? h('pre', {}, JSON.stringify(c.body, null, 2)) : '—'), h('td', { 'data-label': 'Note' }, c.note || ''))))));
 }
 
 async function remove(ctx, rule, triggerName) {
