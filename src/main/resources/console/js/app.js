@@ -76,7 +76,7 @@ function pick(event) {
 
 const TABS = {
   overview: (panel) => renderOverview(panel),
-  integrations: (panel) => renderIntegrations(panel),
+  integrations: (panel, arg) => renderIntegrations(panel, arg),
   sources: (panel) => renderSources(panel),
   'global-rules': (panel) => renderRules(panel, 'global'),
   'product-rules': (panel, productId) => renderRules(panel, 'product', productId),

@@ -1,10 +1,12 @@
 // The Integrations tab (spec §6): list with status badges; New Integration → name → Connect with
 // OAuth (the browser goes to HighLevel's authorize_url and comes back through the callback page);
 // Edit (rename), Refresh (Reconnect when HighLevel wants a new authorization), Delete.
+// #integrations/{id} (where the OAuth callback page returns) marks that integration's row and says
+// how its connection went.
 import { api, mp } from './api.js';
 import { attempt, badge, clear, confirmDialog, field, formError, h, notice, time } from './dom.js';
 
-export async function renderIntegrations(panel) {
+export async function renderIntegrations(panel, returnedTo) {
   const list = h('div', { id: 'integrations-list', 'aria-busy': 'true' }, 'Loading integrations…');
   const result = h('div', { id: 'refresh-result', role: 'status', 'aria-live': 'polite' });
   const creator = h('div', { id: 'new-integration' });
@@ -15,6 +17,20 @@ export async function renderIntegrations(panel) {
     h('p', { class: 'lead' }, 'HighLevel sub-accounts (locations) this marketplace sends contacts and tags to.'),
     creator, result, list);
   await load(list, result);
+  if (returnedTo) showReturn(list, returnedTo);
+}
+
+/** Back from HighLevel's OAuth pages: the integration's row, marked, and its outcome in the notice. */
+function showReturn(list, id) {
+  history.replaceState(null, '', '#integrations'); // a reload does not say it again
+  const tr = [...list.querySelectorAll('tr[data-id]')].find((r) => r.dataset.id === id);
+  if (!tr) return;
+  tr.classList.add('highlight');
+  const integration = tr.integration;
+  notice(integration.status === 'connected'
+    ? `“${integration.name}” is connected to HighLevel${integration.location_name ? ` (${integration.location_name})` : integration.location_id ? ` (location ${integration.location_id})` : ''}.`
+    : `“${integration.name}” is not connected yet${integration.status_reason ? `: ${integration.status_reason}` : ''}. Use “${integration.status === 'pending' ? 'Connect with OAuth' : 'Reconnect'}” to try again.`);
+  tr.scrollIntoView({ block: 'center' });
 }
 
 async function load(list, result) {
@@ -26,7 +42,7 @@ async function load(list, result) {
     clear(list, h('p', { class: 'empty' }, 'No integration yet. Choose “New Integration” to connect a HighLevel location.'));
     return;
   }
-  clear(list, h('table', { class: 'data', id: 'integrations-table' },
+  clear(list, h('table', { class: 'data cards', id: 'integrations-table' },
     h('caption', { class: 'visually-hidden' }, 'Integrations'),
     h('thead', {}, h('tr', {}, ['Name', 'Status', 'Location', 'Connected', 'Token expires', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((i) => row(i, list, result)))));
@@ -35,12 +51,12 @@ async function load(list, result) {
 function row(integration, list, result) {
   const reload = () => load(list, result);
   const tr = h('tr', { dataset: { id: integration.id, name: integration.name } },
-    h('td', { class: 'name' }, integration.name),
-    h('td', {}, badge(integration.status), integration.status_reason ? h('small', { class: 'reason' }, integration.status_reason) : null),
-    h('td', {}, integration.location_name || integration.location_id || '—',
+    h('td', { class: 'name', 'data-label': 'Name' }, integration.name),
+    h('td', { 'data-label': 'Status' }, badge(integration.status), integration.status_reason ? h('small', { class: 'reason' }, integration.status_reason) : null),
+    h('td', { 'data-label': 'Location' }, integration.location_name || integration.location_id || '—',
       integration.location_name && integration.location_id ? h('small', { class: 'reason id' }, integration.location_id) : null),
-    h('td', {}, time(integration.connected_at)),
-    h('td', {}, time(integration.token_expires_at)),
+    h('td', { 'data-label': 'Connected' }, time(integration.connected_at)),
+    h('td', { 'data-label': 'Token expires' }, time(integration.token_expires_at)),
     h('td', { class: 'actions' },
       integration.status !== 'connected'
         ? h('button', { type: 'button', class: 'connect', onclick: () => connect(integration) }, integration.status === 'pending' ? 'Connect with OAuth' : 'Reconnect')
@@ -48,6 +64,7 @@ function row(integration, list, result) {
       h('button', { type: 'button', class: 'edit secondary', onclick: () => edit(tr, integration, reload) }, 'Edit'),
       h('button', { type: 'button', class: 'refresh secondary', onclick: () => refresh(integration, result, reload) }, 'Refresh'),
       h('button', { type: 'button', class: 'delete danger', onclick: () => remove(integration, reload) }, 'Delete')));
+  tr.integration = integration;
   return tr;
 }
 

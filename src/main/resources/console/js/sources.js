@@ -2,19 +2,27 @@
 // posts to the engine), New store connection → platform, name, signing secret (where the platform
 // signs) → the webhook URL shown once with the platform's set-up steps; Rename, Set signing secret,
 // Rotate key (a new URL, shown once), Delete. A signing secret is only ever typed, never shown.
+// Above them, the marketplace's own Standard Webhooks endpoint (spec §3): its URL, its secret (shown
+// at create and rotate only: the API cannot read it back), Rotate secret, the last delivery received
+// and the deliveries refused for their signature (counted, not logged).
 import { api, mp } from './api.js';
 import { attempt, clear, confirmDialog, field, formError, h, notice, time } from './dom.js';
 
 export async function renderSources(panel) {
+  const endpoint = h('section', { id: 'endpoint', class: 'card', 'aria-labelledby': 'endpoint-title', 'aria-busy': 'true' },
+    h('h3', { id: 'endpoint-title' }, 'Your webhook endpoint (Standard Webhooks)'), 'Loading…');
   const list = h('div', { id: 'sources-list', 'aria-busy': 'true' }, 'Loading store connections…');
   const result = h('div', { id: 'source-result' });
   const creator = h('div', { id: 'new-source' });
   const newButton = h('button', { type: 'button', id: 'new-source-button', disabled: true }, 'New store connection');
   clear(panel,
-    h('div', { class: 'panel-head' }, h('h2', {}, 'Store connections'), newButton),
+    h('h2', {}, 'Store connections'),
+    endpoint,
+    h('div', { class: 'panel-head' }, h('h3', {}, 'Store platforms'), newButton),
     h('p', { class: 'lead' }, 'Stores whose own webhooks (SamCart, Stripe, WooCommerce, ThriveCart, Shopify) post to this engine. '
       + 'Each connection has its own webhook URL to paste into the store.'),
     creator, result, list);
+  renderEndpoint(endpoint);
   const platforms = await attempt(() => api('GET', '/api/v1/platforms').then((r) => r.items || []));
   const ctx = { list, result, platforms: new Map((platforms || []).map((p) => [p.id, p])) };
   ctx.reload = () => load(ctx);
@@ -40,7 +48,7 @@ async function load(ctx) {
     clear(list, h('p', { class: 'empty' }, 'No store connection yet. Choose “New store connection” to receive a store’s own webhooks.'));
     return;
   }
-  clear(list, h('div', { class: 'table-wrap' }, h('table', { class: 'data', id: 'sources-table' },
+  clear(list, h('div', { class: 'table-wrap' }, h('table', { class: 'data cards', id: 'sources-table' },
     h('caption', { class: 'visually-hidden' }, 'Store connections'),
     h('thead', {}, h('tr', {}, ['Name', 'Platform', 'Last delivery received', 'Signing secret', 'Actions'].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, items.map((s) => row(s, ctx))))));
@@ -56,14 +64,14 @@ function secretState(source, ctx) {
 
 function row(source, ctx) {
   const tr = h('tr', { dataset: { id: source.id, name: source.name, platform: source.platform } },
-    h('td', { class: 'name' }, source.name),
-    h('td', {}, platformName(ctx, source.platform)),
-    h('td', { class: 'last-event' }, source.last_event_at ? time(source.last_event_at) : h('span', { class: 'empty' }, 'never'),
+    h('td', { class: 'name', 'data-label': 'Name' }, source.name),
+    h('td', { 'data-label': 'Platform' }, platformName(ctx, source.platform)),
+    h('td', { class: 'last-event', 'data-label': 'Last delivery received' }, source.last_event_at ? time(source.last_event_at) : h('span', { class: 'empty' }, 'never'),
       source.refused_count > 0
         ? h('div', { class: 'refused', title: 'Deliveries refused for a wrong URL key or a signature that does not verify (not in the log)' },
             `${source.refused_count} refused, last `, time(source.last_refused_at))
         : null),
-    h('td', { class: 'secret' }, secretState(source, ctx)),
+    h('td', { class: 'secret', 'data-label': 'Signing secret' }, secretState(source, ctx)),
     h('td', { class: 'actions' },
       h('button', { type: 'button', class: 'rename secondary', onclick: () => rename(tr, source, ctx) }, 'Rename'),
       signs(ctx, source.platform)
@@ -124,27 +132,11 @@ function showCreate(container, ctx) {
 /** The webhook URL, shown this once (after create or rotate-key), with Copy and the platform's steps. */
 function showUrl(ctx, source, title) {
   const p = ctx.platforms.get(source.platform) || { name: source.platform, setup_steps: [] };
-  const url = h('input', { id: 'webhook-url', type: 'text', readonly: true, value: source.webhook_url || '', spellcheck: 'false', 'aria-describedby': 'webhook-url-warning' });
-  const copied = h('span', { id: 'copy-status', role: 'status', 'aria-live': 'polite', class: 'hint' });
-  const copy = h('button', { type: 'button', id: 'copy-webhook-url' }, 'Copy');
-  url.addEventListener('focus', () => url.select());
-  copy.addEventListener('click', async () => {
-    try {
-      if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(url.value);
-      clear(copied, 'Copied to the clipboard.');
-    } catch {
-      url.focus();
-      url.select();
-      clear(copied, 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.');
-    }
-  });
+  const { row: urlRow, status: copied } = copyRow('webhook-url', source.webhook_url || '', 'webhook-url-warning');
   const steps = p.setup_steps || [];
   const card = h('section', { class: 'card once', id: 'webhook-url-card', 'aria-labelledby': 'webhook-url-title', tabindex: '-1' },
     h('h3', { id: 'webhook-url-title' }, title),
-    h('div', { class: 'field' },
-      h('label', { for: 'webhook-url' }, 'Webhook URL'),
-      h('div', { class: 'copy-row' }, url, copy)),
+    h('div', { class: 'field' }, h('label', { for: 'webhook-url' }, 'Webhook URL'), urlRow),
     copied,
     h('p', { class: 'warning', id: 'webhook-url-warning' },
       h('strong', {}, 'It will not be shown again. '),
@@ -157,7 +149,89 @@ function showUrl(ctx, source, title) {
       h('button', { type: 'button', class: 'secondary', id: 'webhook-url-done', onclick: () => clear(ctx.result) }, 'Done, I have copied it')));
   clear(ctx.result, card);
   card.focus();
-  url.select();
+  card.querySelector('#webhook-url').select();
+}
+
+/**
+ * A read-only value with a Copy button (the clipboard where the page may use it, else the value is
+ * selected for Ctrl+C) and a polite status line: ids `{id}`, `copy-{id}` and, for the first one on the
+ * page, `copy-status` (the store connection's URL keeps its ids).
+ */
+function copyRow(id, value, describedBy) {
+  const input = h('input', { id, type: 'text', readonly: true, value, spellcheck: 'false', 'aria-describedby': describedBy });
+  const status = h('span', { id: id === 'webhook-url' ? 'copy-status' : `${id}-copy-status`, role: 'status', 'aria-live': 'polite', class: 'hint' });
+  const copy = h('button', { type: 'button', id: `copy-${id}`, class: 'copy' }, 'Copy');
+  input.addEventListener('focus', () => input.select());
+  copy.addEventListener('click', async () => {
+    try {
+      if (!navigator.clipboard || !window.isSecureContext) throw new Error('no clipboard');
+      await navigator.clipboard.writeText(input.value);
+      clear(status, 'Copied to the clipboard.');
+    } catch {
+      input.focus();
+      input.select();
+      clear(status, 'Selected: press Ctrl+C (⌘C on a Mac) to copy it.');
+    }
+  });
+  return { row: h('div', { class: 'copy-row' }, input, copy), status };
+}
+
+// ---- the marketplace's own endpoint (spec §3) --------------------------------------------------
+
+async function renderEndpoint(section) {
+  const m = await attempt(() => api('GET', mp('')));
+  section.removeAttribute('aria-busy');
+  const title = section.querySelector('h3');
+  if (!m) { clear(section, title, 'The endpoint could not be loaded (see the message above).'); return; }
+  const { row: urlRow, status } = copyRow('endpoint-url', m.webhook_url || '', 'endpoint-hint');
+  const secretOnce = h('div', { id: 'endpoint-secret-once' });
+  clear(section, title,
+    h('p', { class: 'hint', id: 'endpoint-hint' },
+      'For a store, or your own shop’s code, that sends events in this engine’s format (PRODUCT.md §3) signed the Standard Webhooks way: '
+      + 'it posts them to this URL and signs them with the marketplace’s webhook secret.'),
+    h('div', { class: 'field' }, h('label', { for: 'endpoint-url' }, 'Webhook URL'), urlRow),
+    status,
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Webhook secret'),
+      h('dd', { id: 'endpoint-secret' },
+        'Shown only when the marketplace is created and when you rotate it: the engine keeps it encrypted and cannot show it again. '
+        + 'Use the one you saved then (the answer to POST /api/v1/marketplaces, or where you pasted it in your store); '
+        + 'lost it? Rotate it and paste the new one into your store.',
+        m.previous_secret_expires_at ? h('small', { class: 'reason', id: 'endpoint-previous' }, 'The secret it replaced is still accepted until ', time(m.previous_secret_expires_at), '.') : null),
+      h('dt', {}, 'Last delivery received'),
+      h('dd', { id: 'endpoint-last-event' }, m.last_event_at ? time(m.last_event_at) : h('span', { class: 'empty' }, 'never')),
+      h('dt', {}, 'Refused deliveries'),
+      h('dd', { id: 'endpoint-refused' }, m.refused_count > 0
+        ? h('span', { class: 'refused' }, `${m.refused_count} refused for a missing or wrong signature or an old timestamp (not in the log), last `, time(m.last_refused_at),
+          '. Check that your store signs with the current secret and a correct clock.')
+        : 'none')),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', id: 'rotate-secret', class: 'secondary', onclick: () => rotateSecret(m, section) }, 'Rotate secret')),
+    secretOnce);
+}
+
+async function rotateSecret(m, section) {
+  const ok = await confirmDialog('Rotate the webhook secret?',
+    'A new secret is issued and shown once. The current one keeps working for 24 hours, so your store has a day to switch to the new one; after that its deliveries signed with the old secret are refused.',
+    'Rotate secret');
+  if (!ok) return;
+  const rotated = await attempt(() => api('POST', mp('/rotate-secret')));
+  if (!rotated) return;
+  const hours = rotated.previous_secret_valid_for_hours || 24;
+  notice(`New webhook secret issued: the previous one stays valid for ${hours} hours.`);
+  await renderEndpoint(section);
+  const { row, status } = copyRow('new-secret', rotated.webhook_secret, 'new-secret-warning');
+  const card = h('section', { class: 'card once secret-once', id: 'new-secret-card', 'aria-labelledby': 'new-secret-title', tabindex: '-1' },
+    h('h4', { id: 'new-secret-title' }, 'New webhook secret'),
+    h('div', { class: 'field' }, h('label', { for: 'new-secret' }, 'Webhook secret'), row),
+    status,
+    h('p', { class: 'warning', id: 'new-secret-warning' },
+      h('strong', {}, 'It will not be shown again. '),
+      `Copy it now and paste it into your store. The previous secret keeps working for ${hours} hours, then only this one does.`),
+    h('div', { class: 'buttons' },
+      h('button', { type: 'button', class: 'secondary', id: 'new-secret-done', onclick: () => card.remove() }, 'Done, I have copied it')));
+  clear(section.querySelector('#endpoint-secret-once'), card);
+  card.focus();
 }
 
 function rename(tr, source, ctx) {

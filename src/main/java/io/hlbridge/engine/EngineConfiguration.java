@@ -110,7 +110,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("marketplaceStore", marketplaces);
         registry.bind("problemResponder", (Processor) HttpReplies::problem);
         registry.bind("adminAuth", new AdminAuth(secrets.operatorToken(), marketplaces));
-        registry.bind("marketplaceApi", new MarketplaceApi(marketplaces));
+        registry.bind("marketplaceApi", new MarketplaceApi(marketplaces, settings.publicUrl()));
         registry.bind("marketplaceOverview", new MarketplaceOverview(jdbi, marketplaces, clock));
         registry.bind("consoleFiles", new ConsoleFiles());
         StoreEventSchema schema = new StoreEventSchema();

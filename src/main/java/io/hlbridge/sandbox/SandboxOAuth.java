@@ -56,8 +56,14 @@ final class SandboxOAuth {
             return;
         }
         StringBuilder body = new StringBuilder();
-        body.append("<p>The app <b>").append(esc(p.get("client_id"))).append("</b> asks for: <code>")
-                .append(esc(p.get("scope") == null ? "" : p.get("scope"))).append("</code></p>\n");
+        body.append("<p class=\"lead\">The app <b id=\"client\">").append(esc(p.get("client_id")))
+                .append("</b> asks to reach one of your sub-accounts (locations) with these permissions:</p>\n<ul class=\"scopes\">");
+        for (String scope : (p.get("scope") == null ? "" : p.get("scope")).trim().split("\\s+")) {
+            if (!scope.isEmpty()) {
+                body.append("<li><code>").append(esc(scope)).append("</code></li>");
+            }
+        }
+        body.append("</ul>\n");
         // Relative action: resolves next to this page, whatever prefix the sandbox is mounted under.
         body.append("<form method=\"post\" action=\"chooselocation/approve\">\n");
         for (String name : List.of("response_type", "client_id", "redirect_uri", "scope", "state")) {
@@ -69,11 +75,12 @@ final class SandboxOAuth {
         body.append("<fieldset><legend>Choose a location</legend>\n");
         for (int i = 0; i < locations.size(); i++) {
             SandboxLocation l = locations.get(i);
-            body.append("<label><input type=\"radio\" name=\"location_id\" value=\"").append(esc(l.id())).append('"')
-                    .append(i == 0 ? " checked" : "").append("> ").append(esc(l.name())).append(" (")
-                    .append(esc(l.id())).append(")</label><br>\n");
+            body.append("<label class=\"location\"><input type=\"radio\" name=\"location_id\" value=\"").append(esc(l.id())).append('"')
+                    .append(i == 0 ? " checked" : "").append("> <span>").append(esc(l.name())).append(" <small>")
+                    .append(esc(l.id())).append("</small></span></label>\n");
         }
-        body.append("</fieldset>\n<button type=\"submit\" id=\"approve\">Approve</button>\n</form>\n");
+        body.append("</fieldset>\n<button type=\"submit\" id=\"approve\">Approve</button>\n</form>\n")
+                .append("<p class=\"note\">This is the engine's built-in HighLevel sandbox: no real HighLevel account is involved.</p>\n");
         out.html(ctx, 200, page("Sandbox HighLevel — authorize " + p.get("client_id"), body.toString()));
     }
 
@@ -189,10 +196,28 @@ final class SandboxOAuth {
 
     // ---- helpers -----------------------------------------------------------------------------------
 
+    /** A consent screen that reads like HighLevel's (self-contained: the sandbox also runs on its own). */
     private static String page(String title, String body) {
-        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title></head>\n<body>\n<h1>"
-                + esc(title) + "</h1>\n" + body + "</body></html>\n";
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>" + esc(title)
+                + "</title>\n<style>" + STYLE + "</style></head>\n<body>\n<header>Sandbox HighLevel</header>\n<main><h1>"
+                + esc(title) + "</h1>\n" + body + "</main></body></html>\n";
     }
+
+    private static final String STYLE = """
+            *{box-sizing:border-box}body{margin:0;background:#f2f4f7;color:#101828;
+            font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
+            header{background:#155eef;color:#fff;font-weight:700;padding:.75rem 1.25rem}
+            main{max-width:30rem;margin:1.5rem auto;background:#fff;border:1px solid #d0d5dd;border-radius:10px;padding:1.25rem 1.5rem}
+            h1{font-size:1.2rem;margin:0 0 .75rem;overflow-wrap:anywhere}.lead{margin-top:0;overflow-wrap:anywhere}
+            ul.scopes{padding-left:1.25rem}code{font-size:.85rem;overflow-wrap:anywhere}
+            fieldset{border:1px solid #d0d5dd;border-radius:8px;padding:.5rem .75rem;margin:0 0 1rem}legend{font-weight:700;padding:0 .35rem}
+            label.location{display:flex;gap:.5rem;align-items:center;padding:.5rem;border-radius:6px;cursor:pointer}
+            label.location:hover{background:#f5f8ff}small{color:#475467}
+            button{font:inherit;font-weight:700;width:100%;padding:.65rem;border:0;border-radius:8px;background:#155eef;color:#fff;cursor:pointer}
+            button:focus-visible,input:focus-visible{outline:3px solid #ffbf47;outline-offset:2px}
+            #error{background:#fef3f2;border:1px solid #fecdca;color:#912018;padding:.6rem .9rem;border-radius:6px}
+            .note{color:#475467;font-size:.85rem;margin-bottom:0}""";
 
     static String esc(String s) {
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")

@@ -29,6 +29,7 @@ public final class WebhookIntake {
     public static final String WEBHOOK_ID = "webhookId";
     public static final String RAW_BODY = "rawBody";
 
+    private final MarketplaceStore marketplaces;
     private final RecentWebhookSecrets secrets;
     private final StoreEventSchema schema;
     private final Inbox inbox;
@@ -37,6 +38,7 @@ public final class WebhookIntake {
 
     public WebhookIntake(MarketplaceStore marketplaces, StoreEventSchema schema, Inbox inbox, Clock clock,
                          EngineMetrics metrics) {
+        this.marketplaces = marketplaces;
         this.secrets = new RecentWebhookSecrets(marketplaces, clock);
         this.schema = schema;
         this.inbox = inbox;
@@ -107,6 +109,8 @@ public final class WebhookIntake {
             try {
                 verify(in, fresh);
             } catch (StandardWebhooks.Rejected rejected) {
+                // counted on the marketplace (the console's Store connections page), never logged
+                marketplaces.countRefused(marketplaceId);
                 throw ProblemException.unauthorized(rejected.getMessage());
             }
         }

@@ -23,13 +23,15 @@ public final class IntegrationApi {
     private final MarketplaceStore marketplaces;
     private final HighLevelTokens tokens;
     private final AuthorizeUrls authorizeUrls;
+    private final ConsoleReturn consoleReturn;
 
     public IntegrationApi(IntegrationStore store, MarketplaceStore marketplaces, HighLevelTokens tokens,
-                          AuthorizeUrls authorizeUrls) {
+                          AuthorizeUrls authorizeUrls, ConsoleReturn consoleReturn) {
         this.store = store;
         this.marketplaces = marketplaces;
         this.tokens = tokens;
         this.authorizeUrls = authorizeUrls;
+        this.consoleReturn = consoleReturn;
     }
 
     public void list(Exchange exchange) {
@@ -45,7 +47,7 @@ public final class IntegrationApi {
         String marketplaceId = existingMarketplace(exchange);
         String name = requiredName(Json.requestObject(exchange.getMessage().getBody(byte[].class)));
         Integration created = store.create(marketplaceId, name);
-        HttpReplies.json(exchange, 201, withAuthorizeUrl(created));
+        HttpReplies.json(exchange, 201, withAuthorizeUrl(exchange, created));
     }
 
     public void get(Exchange exchange) {
@@ -73,11 +75,11 @@ public final class IntegrationApi {
         Integration integration = existing(exchange);
         try {
             if (tokens.refreshNow(integration.id()).isEmpty()) {
-                HttpReplies.json(exchange, 200, withAuthorizeUrl(reread(integration)));
+                HttpReplies.json(exchange, 200, withAuthorizeUrl(exchange, reread(integration)));
                 return;
             }
         } catch (IntegrationNeedsReconnect e) {
-            HttpReplies.json(exchange, 200, withAuthorizeUrl(reread(integration)));
+            HttpReplies.json(exchange, 200, withAuthorizeUrl(exchange, reread(integration)));
             return;
         } catch (UnknownIntegration e) {
             throw notFound(integration.id());
@@ -90,7 +92,7 @@ public final class IntegrationApi {
 
     /** A new authorization URL to (re)connect the integration; its id and rules stay. */
     public void connect(Exchange exchange) {
-        HttpReplies.json(exchange, 200, withAuthorizeUrl(existing(exchange)));
+        HttpReplies.json(exchange, 200, withAuthorizeUrl(exchange, existing(exchange)));
     }
 
     public void delete(Exchange exchange) {
@@ -101,9 +103,12 @@ public final class IntegrationApi {
         HttpReplies.noContent(exchange);
     }
 
-    private ObjectNode withAuthorizeUrl(Integration integration) {
+    /** The integration with a new authorization URL; its state remembers the console's origin (ConsoleReturn). */
+    private ObjectNode withAuthorizeUrl(Exchange exchange, Integration integration) {
         ObjectNode out = view(integration);
-        out.put("authorize_url", authorizeUrls.forState(store.newState(integration.id())));
+        var in = exchange.getMessage();
+        var origin = consoleReturn.acceptedOrigin(in.getHeader("Origin", String.class), in.getHeader(Exchange.HTTP_URL, String.class));
+        out.put("authorize_url", authorizeUrls.forState(store.newState(integration.id(), origin)));
         return out;
     }
 

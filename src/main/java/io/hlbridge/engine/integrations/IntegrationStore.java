@@ -113,14 +113,28 @@ public final class IntegrationStore {
 
     // ---- OAuth states -------------------------------------------------------------------------
 
-    /** Issues a new state for an authorization request of this integration; only its hash is stored. */
-    public String newState(String integrationId) {
+    /**
+     * Issues a new state for an authorization request of this integration; only its hash is stored, with
+     * the origin of the console that asked for it (see {@link ConsoleReturn}), if any.
+     */
+    public String newState(String integrationId, Optional<String> returnOrigin) {
         String state = Tokens.random(40);
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO oauth_state (state_hash, integration_id, expires_at) "
-                        + "VALUES (:hash, :integration, now() + make_interval(secs => :seconds))")
+        jdbi.useHandle(h -> h.createUpdate("INSERT INTO oauth_state (state_hash, integration_id, expires_at, return_origin) "
+                        + "VALUES (:hash, :integration, now() + make_interval(secs => :seconds), :origin)")
                 .bind("hash", Tokens.sha256(state)).bind("integration", integrationId)
-                .bind("seconds", STATE_LIFETIME.toSeconds()).execute());
+                .bind("seconds", STATE_LIFETIME.toSeconds()).bind("origin", returnOrigin.orElse(null)).execute());
         return state;
+    }
+
+    /** Where a state's callback sends the merchant back to: its integration and console origin (no lock). */
+    public Optional<StateReturn> stateReturn(String state) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT integration_id, return_origin FROM oauth_state WHERE state_hash = :hash")
+                .bind("hash", Tokens.sha256(state))
+                .map((rs, ctx) -> new StateReturn(rs.getString(1), Optional.ofNullable(rs.getString(2))))
+                .findOne());
+    }
+
+    public record StateReturn(String integrationId, Optional<String> origin) {
     }
 
     /** The integration a state was issued for (no lock; see {@link #lockState}). */

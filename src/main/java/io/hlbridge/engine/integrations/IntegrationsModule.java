@@ -48,7 +48,8 @@ public final class IntegrationsModule {
         registry.bind("integrationStore", store);
         registry.bind("highLevelOAuthClient", client);
         registry.bind("highLevelTokens", tokens);
-        registry.bind("integrationApi", new IntegrationApi(store, marketplaces, tokens, authorizeUrls));
-        registry.bind("oauthCallback", new OAuthCallback(store, client, authorizeUrls, clock));
+        ConsoleReturn consoleReturn = new ConsoleReturn(settings.publicUrl());
+        registry.bind("integrationApi", new IntegrationApi(store, marketplaces, tokens, authorizeUrls, consoleReturn));
+        registry.bind("oauthCallback", new OAuthCallback(store, client, authorizeUrls, consoleReturn, clock));
     }
 }

@@ -7,6 +7,7 @@ import io.hlbridge.engine.highlevel.HighLevelUnavailable;
 import io.hlbridge.engine.highlevel.TokenGrant;
 import io.hlbridge.engine.highlevel.TokenRequestRejected;
 import java.time.Clock;
+import java.util.Optional;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -22,16 +23,23 @@ import org.slf4j.LoggerFactory;
 public final class OAuthCallback {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthCallback.class);
     private static final String CONNECTED = "connectedIntegration";
+    private static final String RETURN_TO = "consoleReturnTo";
+
+    /** How long the "connected" page stays before it takes the merchant back to the console by itself. */
+    static final int RETURN_AFTER_SECONDS = 3;
 
     private final IntegrationStore store;
     private final HighLevelOAuthClient client;
     private final AuthorizeUrls authorizeUrls;
+    private final ConsoleReturn consoleReturn;
     private final Clock clock;
 
-    public OAuthCallback(IntegrationStore store, HighLevelOAuthClient client, AuthorizeUrls authorizeUrls, Clock clock) {
+    public OAuthCallback(IntegrationStore store, HighLevelOAuthClient client, AuthorizeUrls authorizeUrls,
+                         ConsoleReturn consoleReturn, Clock clock) {
         this.store = store;
         this.client = client;
         this.authorizeUrls = authorizeUrls;
+        this.consoleReturn = consoleReturn;
         this.clock = clock;
     }
 
@@ -40,12 +48,26 @@ public final class OAuthCallback {
         String error = in.getHeader("error", String.class);
         if (error != null && !error.isBlank()) {
             String description = in.getHeader("error_description", String.class);
-            html(exchange, 400, "HighLevel connection not completed",
+            refusalPage(exchange, 400, "HighLevel connection not completed",
                     "HighLevel did not authorize the connection (" + error
                             + (description == null || description.isBlank() ? "" : ": " + description)
                             + "). Nothing was changed; start again from the console when you are ready.");
             return;
         }
+        try {
+            connect(exchange);
+        } catch (ProblemException e) {
+            if (!wantsHtml(in)) {
+                throw e; // an API client: problem+json, as everywhere else
+            }
+            boolean badState = "state".equals(e.field());
+            refusalPage(exchange, e.status(), badState ? "HighLevel connection not completed" : e.title(),
+                    badState ? "The connection request (its “state”) " + e.errors().get(0).message() + "." : e.getMessage());
+        }
+    }
+
+    private void connect(Exchange exchange) {
+        Message in = exchange.getMessage();
         String code = required(in, "code");
         String state = required(in, "state");
         Integration connected = store.jdbi().inTransaction(h -> {
@@ -71,23 +93,44 @@ public final class OAuthCallback {
         });
         LOG.info("HighLevel integration {} connected to location {}", connected.id(), connected.locationId());
         exchange.setProperty(CONNECTED, connected);
+        exchange.setProperty(RETURN_TO, consoleReturn.integrationPage(
+                store.stateReturn(state).flatMap(IntegrationStore.StateReturn::origin), connected.id()));
         if (connected.locationId() != null) {
             // the next step of the route asks HighLevel for the location's name (direct:highlevel-location-name)
             exchange.setProperty(HighLevelTarget.PROPERTY, new HighLevelTarget(connected.id(), connected.locationId()));
         }
     }
 
-    /** The page after {@link #handle} connected an integration: its name and its location's (name when known). */
+    /**
+     * The page after {@link #handle} connected an integration: its name and its location's (name when known),
+     * going back by itself to the console that asked (see {@link ConsoleReturn}).
+     */
     public void page(Exchange exchange) {
         Integration connected = exchange.getProperty(CONNECTED, Integration.class);
         if (connected == null) {
-            return; // handle already answered (HighLevel did not authorize)
+            return; // handle already answered (a refusal page or problem)
         }
         Integration now = store.find(connected.marketplaceId(), connected.id()).orElse(connected);
         String location = now.locationName() != null ? now.locationName()
                 : now.locationId() == null ? null : "location " + now.locationId();
-        html(exchange, 200, "HighLevel connected",
-                "HighLevel connected — " + now.name() + (location == null ? "" : " (" + location + ")"));
+        CallbackPages.send(exchange, 200, CallbackPages.connected(
+                "HighLevel connected — " + now.name() + (location == null ? "" : " (" + location + ")"),
+                exchange.getProperty(RETURN_TO, String.class), RETURN_AFTER_SECONDS));
+    }
+
+    /** A refusal in the merchant's browser: what went wrong and the way back (to the integration, when the state names one). */
+    private void refusalPage(Exchange exchange, int status, String title, String text) {
+        String state = exchange.getMessage().getHeader("state", String.class);
+        Optional<IntegrationStore.StateReturn> known = state == null || state.isBlank() ? Optional.empty() : store.stateReturn(state);
+        String back = known.map(r -> consoleReturn.integrationPage(r.origin(), r.integrationId()))
+                .orElseGet(() -> consoleReturn.console(Optional.empty()));
+        CallbackPages.send(exchange, status, CallbackPages.refused(title, text, back));
+    }
+
+    /** A browser asks for HTML; API clients (and tests) that do not get problem+json. */
+    static boolean wantsHtml(Message in) {
+        String accept = in.getHeader("Accept", String.class);
+        return accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/html");
     }
 
     private TokenGrant exchange(String code) {
@@ -109,32 +152,5 @@ public final class OAuthCallback {
             throw ProblemException.invalidField(name, "is required");
         }
         return value;
-    }
-
-    private static void html(Exchange exchange, int status, String title, String text) {
-        Message message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
-        message.setBody("""
-                <!doctype html>
-                <html lang="en"><head><meta charset="utf-8"><title>%s</title></head>
-                <body><h1>%s</h1><p>%s</p><p><a href="/console/">Back to the console</a></p></body></html>
-                """.formatted(escape(title), escape(title), escape(text)));
-    }
-
-    static String escape(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            switch (c) {
-                case '<' -> out.append("&lt;");
-                case '>' -> out.append("&gt;");
-                case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&#39;");
-                default -> out.append(c);
-            }
-        }
-        return out.toString();
     }
 }

@@ -13,9 +13,11 @@ import org.apache.camel.Exchange;
 /** Handlers of {@code /api/v1/marketplaces} (spec §8). Authentication already ran (AdminAuth). */
 public final class MarketplaceApi {
     private final MarketplaceStore store;
+    private final String publicUrl;
 
-    public MarketplaceApi(MarketplaceStore store) {
+    public MarketplaceApi(MarketplaceStore store, String publicUrl) {
         this.store = store;
+        this.publicUrl = publicUrl.replaceAll("/+$", "");
     }
 
     public void create(Exchange exchange) {
@@ -40,8 +42,26 @@ public final class MarketplaceApi {
         HttpReplies.json(exchange, 200, out);
     }
 
+    /**
+     * The marketplace with its own webhook endpoint (spec §3) and how it fares: the URL stores post to,
+     * the last delivery received, the deliveries refused for their signature, and until when a rotated
+     * secret still works. The secret itself is never part of it: it is shown at create and rotate only.
+     */
     public void get(Exchange exchange) {
-        HttpReplies.json(exchange, 200, view(existing(exchange)));
+        Marketplace m = existing(exchange);
+        ObjectNode out = view(m);
+        out.put("webhook_url", publicUrl + "/webhooks/" + m.id());
+        store.webhookHealth(m.id()).ifPresent(health -> {
+            out.put("last_event_at", instant(health.lastEventAt()));
+            out.put("refused_count", health.refusedCount());
+            out.put("last_refused_at", instant(health.lastRefusedAt()));
+            out.put("previous_secret_expires_at", instant(health.previousSecretExpiresAt()));
+        });
+        HttpReplies.json(exchange, 200, out);
+    }
+
+    private static String instant(java.time.OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
     }
 
     public void rotateSecret(Exchange exchange) {

@@ -30,6 +30,15 @@ public final class MarketplaceStore {
     public record Marketplace(String id, String name, OffsetDateTime createdAt) {
     }
 
+    /**
+     * How the marketplace's own webhook endpoint fares (the console's Store connections page): the last
+     * authentic delivery (its receipt in the event log), the deliveries refused for their signature
+     * (only counted), and until when the secret replaced by the last rotation is still accepted.
+     */
+    public record WebhookHealth(OffsetDateTime lastEventAt, long refusedCount, OffsetDateTime lastRefusedAt,
+                                OffsetDateTime previousSecretExpiresAt) {
+    }
+
     /** A new marketplace with its credentials: the only moment the API key is known in clear. */
     public record Created(Marketplace marketplace, String webhookSecret, String apiKey) {
     }
@@ -132,6 +141,26 @@ public final class MarketplaceStore {
                 .bind("graceSeconds", PREVIOUS_SECRET_GRACE.toSeconds())
                 .execute());
         return updated == 1 ? Optional.of(secret) : Optional.empty();
+    }
+
+    /** Counts a delivery refused for a missing or bad signature or a stale timestamp (never logged: only counted). */
+    public void countRefused(String id) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE marketplace SET refused_count = refused_count + 1, last_refused_at = now() "
+                + "WHERE id = :id").bind("id", id).execute());
+    }
+
+    public Optional<WebhookHealth> webhookHealth(String id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                SELECT (SELECT created_at FROM event_log l
+                         WHERE l.marketplace_id = m.id AND l.kind = 'event' AND l.source_id IS NULL
+                         ORDER BY l.seq DESC LIMIT 1),
+                       refused_count, last_refused_at,
+                       CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END
+                  FROM marketplace m WHERE id = :id""")
+                .bind("id", id)
+                .map((rs, ctx) -> new WebhookHealth(rs.getObject(1, OffsetDateTime.class), rs.getLong(2),
+                        rs.getObject(3, OffsetDateTime.class), rs.getObject(4, OffsetDateTime.class)))
+                .findOne());
     }
 
     /** {@code whsec_} + base64 of 32 random bytes, as Standard Webhooks prescribes. */

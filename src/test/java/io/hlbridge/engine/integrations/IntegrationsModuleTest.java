@@ -113,8 +113,8 @@ class IntegrationsModuleTest {
     }
 
     @Test
-    void theCallbackPageEscapesWhatItShows() {
-        assertThat(OAuthCallback.escape("<b>\"Main\" & 'co'</b>"))
+    void theCallbackPagesEscapeWhatTheyShow() {
+        assertThat(CallbackPages.escape("<b>\"Main\" & 'co'</b>"))
                 .isEqualTo("&lt;b&gt;&quot;Main&quot; &amp; &#39;co&#39;&lt;/b&gt;");
     }
 }

@@ -106,4 +106,36 @@ class MarketplaceApiIT {
         engine.jdbi().useHandle(h -> h.execute("UPDATE marketplace SET previous_secret_expires_at = now() - interval '1 second' WHERE id = ?", id));
         assertThat(engine.send(Webhooks.signed(engine.baseUrl(), id, oldSecret, "evt_old2", body)).statusCode()).isEqualTo(401);
     }
+
+    @Test
+    void theEndpointsHealthIsInTheMarketplaceButNeverItsSecret() {
+        JsonNode m = create("Endpoint Health Shop");
+        String id = m.path("id").asText();
+        String secret = m.path("webhook_secret").asText();
+        JsonNode fresh = Json.read(engine.send("GET", "/api/v1/marketplaces/" + id, m.path("api_key").asText(), null).body());
+        assertThat(fresh.path("webhook_url").asText()).endsWith("/webhooks/" + id);
+        assertThat(fresh.path("last_event_at").isNull()).isTrue();
+        assertThat(fresh.path("refused_count").asLong()).isZero();
+        assertThat(fresh.path("previous_secret_expires_at").isNull()).isTrue();
+
+        String body = Webhooks.order("ada@example.com", "o1", "p1");
+        assertThat(engine.send(Webhooks.signed(engine.baseUrl(), id, secret, "evt_health_ok", body)).statusCode()).isEqualTo(202);
+        String wrong = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        assertThat(engine.send(Webhooks.signed(engine.baseUrl(), id, wrong, "evt_health_bad", body)).statusCode()).isEqualTo(401);
+        assertThat(engine.send(Webhooks.signedAt(engine.baseUrl(), id, secret, "evt_health_stale", body, 1)).statusCode()).isEqualTo(401);
+        String rotated = Json.read(engine.send("POST", "/api/v1/marketplaces/" + id + "/rotate-secret", m.path("api_key").asText(), null).body())
+                .path("webhook_secret").asText();
+
+        HttpResponse<String> r = engine.send("GET", "/api/v1/marketplaces/" + id, m.path("api_key").asText(), null);
+        JsonNode view = Json.read(r.body());
+        assertThat(view.path("last_event_at").asText()).isNotBlank();
+        assertThat(view.path("refused_count").asLong()).isEqualTo(2);
+        assertThat(view.path("last_refused_at").asText()).isNotBlank();
+        assertThat(view.path("previous_secret_expires_at").asText()).isNotBlank();
+        assertThat(r.body()).doesNotContain(secret).doesNotContain(rotated);
+        // refused deliveries are only counted: the log has the accepted one only
+        int logged = engine.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM event_log WHERE marketplace_id = :m AND kind = 'event'")
+                .bind("m", id).mapTo(Integer.class).one());
+        assertThat(logged).isEqualTo(1);
+    }
 }
