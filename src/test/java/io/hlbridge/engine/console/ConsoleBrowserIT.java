@@ -112,9 +112,9 @@ class ConsoleBrowserIT {
         wait.until(ExpectedConditions.urlContains("/sandbox/highlevel/oauth/chooselocation"));
         click(By.id("approve"));
         wait.until(ExpectedConditions.titleContains("HighLevel connected"));
+        // back on the Integrations tab (#integrations/{id}), the new integration's row marked
         click(By.linkText("Back to the console"));
-        wait.until(ExpectedConditions.attributeToBe(By.id("tab-overview"), "aria-selected", "true"));
-        openTab("tab-integrations");
+        wait.until(ExpectedConditions.attributeToBe(By.id("tab-integrations"), "aria-selected", "true"));
         WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(integrationRow("Main HighLevel")));
         assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("Connected");
         assertThat(row.findElement(By.cssSelector(".badge")).getAttribute("data-status")).isEqualTo("connected");
