@@ -25,7 +25,9 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.allOf;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.anyOf;
+import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isRequest;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isResponse;
+import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.messageContains;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.messageHasKey;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.methodIs;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.pathContainsRegexp;
@@ -34,8 +36,8 @@ import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.response
 
 /**
  * Checks HTTP exchanges against HighLevel's official OpenAPI files (src/test/resources/highlevel-openapi,
- * copied verbatim from GoHighLevel/highlevel-api-docs, CC0): {@code apps/contacts.json} for {@code /contacts…}
- * and {@code apps/oauth.json} for {@code /oauth/…}.
+ * copied verbatim from GoHighLevel/highlevel-api-docs, CC0): {@code apps/contacts.json} for {@code /contacts…},
+ * {@code apps/opportunities.json} for {@code /opportunities…} and {@code apps/oauth.json} for {@code /oauth/…}.
  *
  * <p>Paths are API paths as in the spec ({@code /contacts/upsert}), i.e. relative to the API base URL
  * ({@code https://services.leadconnectorhq.com}, or wherever a sandbox is mounted).
@@ -50,6 +52,9 @@ import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.response
  *   <li><b>Body of {@code GET /contacts/search/duplicate} 200</b>: the spec declares that response without
  *   content, so any body fails as "unexpected"; the real answer has one ({@code {"contact": …|null}}, notes
  *   §3.4). Accepted for that operation and status only; it cannot be schema-checked.</li>
+ *   <li><b>{@code monetaryValue} of {@code POST /opportunities/upsert}</b> ({@code apps/opportunities.json}): the
+ *   file declares it {@code "type": "object"} with the example {@code 220}, and a value is a number of the
+ *   currency; a number there is accepted, for that operation and that property only.</li>
  *   <li><b>Kept strict on purpose</b>: the validator's default treats properties a schema does not declare as
  *   errors (stricter than plain OpenAPI). For requests that is faithful: HighLevel rejects them with 422
  *   "property X should not exist" (notes §3.3). For responses it means the sandbox sends only what the official
@@ -67,16 +72,21 @@ public final class HighLevelContract {
 
     /** Parser messages caused by known defects of the official files in operations the engine does not use. */
     private static final Set<String> KNOWN_SPEC_DEFECTS = Set.of("paths.'/contacts/bulk/tags/update/{type}'. "
-            + "Declared path parameter type needs to be defined as a path parameter in path or operation level");
+            + "Declared path parameter type needs to be defined as a path parameter in path or operation level",
+            // opportunities.json: two response schemas declare "type": "array" without "items" (any items, then)
+            "attribute components.schemas.SearchOpportunitiesResponseSchema.items is missing",
+            "attribute components.schemas.PipelinesResponseSchema.items is missing");
 
     private static volatile HighLevelContract instance;
 
     private final OpenApiInteractionValidator contacts;
     private final OpenApiInteractionValidator oauth;
+    private final OpenApiInteractionValidator opportunities;
 
     private HighLevelContract() {
         this.contacts = validator("highlevel-openapi/apps/contacts.json");
         this.oauth = validator("highlevel-openapi/apps/oauth.json");
+        this.opportunities = validator("highlevel-openapi/apps/opportunities.json");
     }
 
     /** The shared instance (parsing the specs takes a moment, so it is done once per JVM). */
@@ -105,7 +115,10 @@ public final class HighLevelContract {
                                 responseStatusTypeIs(StatusType.SERVER_ERROR))))
                 .withRule("Duplicate search 200 has no declared body (see class comment)", allOf(isResponse(),
                         messageHasKey("validation.response.body.unexpected"), methodIs(PathItem.HttpMethod.GET),
-                        pathContainsRegexp("^/contacts/search/duplicate/?$"), responseStatusIs(200)));
+                        pathContainsRegexp("^/contacts/search/duplicate/?$"), responseStatusIs(200)))
+                .withRule("UpsertOpportunityDto.monetaryValue is declared an object, its example is 220 (see class comment)",
+                        allOf(isRequest(), messageHasKey("validation.request.body.schema.type"),
+                                pathContainsRegexp("^/opportunities/upsert$"), messageContains("/monetaryValue")));
         // Parsed here rather than by the validator, which refuses any spec with parser messages: contacts.json
         // declares {type} in '/contacts/bulk/tags/update/{type}' without a path parameter definition. That
         // operation is not used by the engine; that one known message is tolerated, any other fails the load.
@@ -127,13 +140,14 @@ public final class HighLevelContract {
     private OpenApiInteractionValidator validatorFor(String path) {
         if (path.startsWith("/contacts")) return contacts;
         if (path.startsWith("/oauth/")) return oauth;
-        throw new IllegalArgumentException("Not a path of the HighLevel OAuth or Contacts API: " + path);
+        if (path.startsWith("/opportunities")) return opportunities;
+        throw new IllegalArgumentException("Not a path of the HighLevel OAuth, Contacts or Opportunities API: " + path);
     }
 
     /** True for paths this contract covers ({@code /contacts…}, {@code /oauth/…}). */
     public static boolean covers(String path) {
         return path.startsWith("/contacts") || path.startsWith("/oauth/token") || path.startsWith("/oauth/locationToken")
-                || path.startsWith("/oauth/installedLocations");
+                || path.startsWith("/oauth/installedLocations") || path.startsWith("/opportunities");
     }
 
     public ValidationReport validateRequest(String method, String path, Map<String, List<String>> query,
