@@ -132,6 +132,13 @@ public class EngineConfiguration implements CamelConfiguration {
                     if (sandboxToMount != null) {
                         sandboxToMount.mountOn(context);
                     }
+                    // the route files' action declarations, checked now rather than at the first rule or job
+                    ActionCatalog actions = context.getRegistry().lookupByNameAndType("actionCatalog", ActionCatalog.class);
+                    try {
+                        LOG.info("Actions: {}", String.join(", ", actions.ids()));
+                    } catch (RuntimeException badDeclaration) {
+                        LOG.error("The action route files (routes/actions/) are wrong: {}", badDeclaration.getMessage());
+                    }
                     HttpFallbacks.install(context, httpPort);
                     RawFormBodies.install(context, httpPort);
                     HealthCheckRegistry.get(context).register(
