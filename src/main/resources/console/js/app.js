@@ -1,11 +1,12 @@
 // The console's shell: sign-in (API key or operator token, then a marketplace), the tabs, and the
-// hash routes (#integrations, #sources, #global-rules, #product-rules, #logs, #log/{id}).
+// hash routes (#overview, the first after sign-in, #integrations, #sources, #global-rules, #product-rules, #logs, #log/{id}).
 import { api, session } from './api.js';
 import { attempt, clear, clearErrors, h, notice } from './dom.js';
 import { renderIntegrations } from './integrations.js';
 import { renderSources } from './sources.js';
 import { renderRules } from './rules.js';
 import { renderLogs, renderLogEntry } from './logs.js';
+import { renderOverview } from './overview.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -28,6 +29,7 @@ async function loadMarketplaces() {
   const items = list.items || [];
   if (items.length === 1 && !session.marketplaceId && !form.dataset.switching) {
     session.pick(items[0]);
+    if (!location.hash || location.hash === '#') location.hash = '#overview';
     route();
     return;
   }
@@ -68,11 +70,12 @@ function pick(event) {
   if (!chosen) return;
   delete form.dataset.switching;
   session.pick(chosen);
-  if (!location.hash || location.hash === '#') location.hash = '#integrations';
+  if (!location.hash || location.hash === '#') location.hash = '#overview';
   route();
 }
 
 const TABS = {
+  overview: (panel) => renderOverview(panel),
   integrations: (panel) => renderIntegrations(panel),
   sources: (panel) => renderSources(panel),
   'global-rules': (panel) => renderRules(panel, 'global'),
@@ -89,9 +92,9 @@ function route() {
   $('workspace').hidden = false;
   $('account').hidden = false;
   clear($('current-marketplace'), 'Marketplace: ', h('strong', {}, session.marketplaceName || ''), ` (${session.marketplaceId})`);
-  const hash = location.hash.replace(/^#/, '') || 'integrations';
+  const hash = location.hash.replace(/^#/, '') || 'overview';
   const [name, arg] = hash.split('/');
-  const tab = name === 'log' ? 'logs' : (TABS[name] ? name : 'integrations');
+  const tab = name === 'log' ? 'logs' : (TABS[name] ? name : 'overview');
   document.querySelectorAll('[role=tab]').forEach((t) => {
     const selected = t.id === `tab-${tab}`;
     t.setAttribute('aria-selected', String(selected));

@@ -31,6 +31,7 @@ import io.hlbridge.engine.work.ActionOutcomes;
 import io.hlbridge.engine.work.ActionQueue;
 import io.hlbridge.engine.work.ActionQueueListener;
 import io.hlbridge.engine.work.ActionReplay;
+import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
@@ -39,8 +40,11 @@ import io.hlbridge.engine.work.TriggerDispatch;
 import io.hlbridge.engine.ingest.StoreEventSchema;
 import io.hlbridge.engine.ingest.WebhookIntake;
 import io.hlbridge.engine.integrations.IntegrationListener;
+import io.hlbridge.engine.integrations.IntegrationLookups;
+import io.hlbridge.engine.integrations.IntegrationStore;
 import io.hlbridge.engine.integrations.IntegrationsModule;
 import io.hlbridge.engine.marketplace.MarketplaceApi;
+import io.hlbridge.engine.marketplace.MarketplaceOverview;
 import io.hlbridge.engine.marketplace.MarketplaceStore;
 import io.hlbridge.engine.eventlog.SourceReceipts;
 import io.hlbridge.engine.sources.SourceIntake;
@@ -108,6 +112,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("problemResponder", (Processor) HttpReplies::problem);
         registry.bind("adminAuth", new AdminAuth(secrets.operatorToken(), marketplaces));
         registry.bind("marketplaceApi", new MarketplaceApi(marketplaces));
+        registry.bind("marketplaceOverview", new MarketplaceOverview(jdbi, marketplaces, clock));
         registry.bind("consoleFiles", new ConsoleFiles());
         StoreEventSchema schema = new StoreEventSchema();
         registry.bind("storeEventSchema", schema);
@@ -195,14 +200,18 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
         registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));
-        registry.bind("highLevelRequests", new HighLevelRequests(settings.highLevelApiUrl()));
+        HighLevelRequests requests = new HighLevelRequests(settings.highLevelApiUrl());
+        registry.bind("highLevelRequests", requests);
+        registry.bind("integrationLookups", new IntegrationLookups(
+                registry.lookupByNameAndType("integrationStore", IntegrationStore.class), requests));
         registry.bind("highLevelResponses", responses);
         registry.bind("highLevelAuth", new HighLevelAuth(registry.lookupByNameAndType("highLevelTokens", HighLevelTokens.class),
                 pacer, responses, actions));
         registry.bind("contactRefs", new ContactRefs(jdbi));
         registry.bind("eventReceipts", new EventReceipts());
         registry.bind("eventLogRetention", new EventLogRetention(jdbi, settings.logRetention()));
-        registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog)));
+        registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog),
+                new RetryNow(jdbi, eventLog)));
         StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);
         registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi, actions, context), jdbi, actions));
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()

@@ -8,7 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Validates CreateContactDto / UpsertContactDto / TagsDTO bodies the way HighLevel's class-validator
+ * Validates CreateContactDto / UpsertContactDto / TagsDTO / CreateWorkflowDto / NotesDTO bodies the way HighLevel's class-validator
  * pipes do: every violation is listed in one 422 (highlevel-api-notes §3.3 quotes
  * "property additionalEmails should not exist", §1.2 quotes "… should not be empty").
  */
@@ -59,8 +59,52 @@ final class ContactBodyValidator {
         if (body.containsKey("tags")) {
             errors.addAll(validateTagArray(body.getValue("tags")));
         }
-        if (body.containsKey("customFields") && !(body.getValue("customFields") instanceof JsonArray)) {
-            errors.add("customFields must be an array");
+        if (body.containsKey("customFields")) {
+            errors.addAll(validateCustomFields(body.getValue("customFields")));
+        }
+        return errors;
+    }
+
+    /** customFields items (TextField, NumericField…): objects whose {@code id} is a string (all nine require it). */
+    private static List<String> validateCustomFields(Object value) {
+        if (!(value instanceof JsonArray items)) return List.of("customFields must be an array");
+        for (Object o : items) {
+            if (!(o instanceof JsonObject item)) return List.of("each value in customFields must be an object");
+            if (!(item.getValue("id") instanceof String)) return List.of("customFields.id must be a string");
+            if (item.containsKey("key") && !(item.getValue("key") instanceof String)) {
+                return List.of("customFields.key must be a string");
+            }
+        }
+        return List.of();
+    }
+
+    /** CreateWorkflowDto: only {@code eventStartTime}, a string. */
+    static List<String> validateWorkflow(JsonObject body) {
+        List<String> errors = unknownProperties(body, Set.of("eventStartTime"));
+        if (body.containsKey("eventStartTime") && !(body.getValue("eventStartTime") instanceof String)) {
+            errors.add("eventStartTime must be a string");
+        }
+        return errors;
+    }
+
+    /** NotesDTO: {@code body} required; userId, title, color strings; pinned boolean. */
+    static List<String> validateNote(JsonObject body) {
+        List<String> errors = unknownProperties(body, Set.of("userId", "body", "title", "color", "pinned"));
+        Object text = body.getValue("body");
+        if (text == null || (text instanceof String t && t.isBlank())) errors.add("body should not be empty");
+        for (String f : List.of("body", "userId", "title", "color")) {
+            if (body.containsKey(f) && !(body.getValue(f) instanceof String)) errors.add(f + " must be a string");
+        }
+        if (body.containsKey("pinned") && !(body.getValue("pinned") instanceof Boolean)) {
+            errors.add("pinned must be a boolean value");
+        }
+        return errors;
+    }
+
+    private static List<String> unknownProperties(JsonObject body, Set<String> known) {
+        List<String> errors = new ArrayList<>();
+        for (String key : body.fieldNames()) {
+            if (!known.contains(key)) errors.add("property " + key + " should not exist");
         }
         return errors;
     }

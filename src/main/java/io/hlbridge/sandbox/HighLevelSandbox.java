@@ -9,14 +9,16 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * An in-process stand-in for HighLevel's OAuth and Contacts API v2 (PRODUCT.md §9 "HighLevel sandbox").
+ * An in-process stand-in for HighLevel's OAuth, Contacts, Opportunities, Workflows and Locations API v2 (PRODUCT.md §9 "HighLevel sandbox").
  *
  * <p>Mount it in another Vert.x router: {@code parent.route("/sandbox/highlevel/*").subRouter(sandbox.router(vertx))},
  * or run it alone with {@link #start(int)} / {@link #start(SandboxSettings, int)}. All state is in memory and
@@ -25,10 +27,16 @@ import java.util.regex.Pattern;
 public final class HighLevelSandbox {
 
     private static final Pattern CONTACT_TAGS = Pattern.compile("^/contacts/(?!search/|upsert$)[^/]+/tags$");
+    private static final Pattern CONTACT_NOTES = Pattern.compile("^/contacts/(?!search/|upsert$)[^/]+/notes$");
+    private static final Pattern CONTACT_WORKFLOW = Pattern.compile("^/contacts/[^/]+/workflow/[^/]+$");
+    private static final Pattern LOCATION_FIELDS = Pattern.compile("^/locations/[^/]+/customFields$");
+    private static final Pattern LOCATION_ID = Pattern.compile("^/locations/[^/]+$");
     private static final Pattern CONTACT_ID = Pattern.compile("^/contacts/(?!upsert$|search$)[^/]+$");
 
     private final SandboxSettings settings;
     private final List<SandboxLocation> locations;
+    /** Each location's workflows, pipeline and custom fields, by location id. */
+    private final Map<String, SandboxCatalog> catalogs;
     private final SandboxStats stats = new SandboxStats();
     private final SandboxTokens tokens;
     private final SlidingWindowLimiter limiter;
@@ -56,6 +64,8 @@ public final class HighLevelSandbox {
         this.controlToken = controlToken == null ? null : ("Bearer " + controlToken).getBytes(StandardCharsets.UTF_8);
         this.locations = List.of(SandboxLocation.named(settings.clientId(), "Sandbox Location"),
                 SandboxLocation.named(settings.clientId(), "Sandbox Location 2"));
+        this.catalogs = locations.stream().collect(Collectors.toUnmodifiableMap(SandboxLocation::id,
+                l -> SandboxCatalog.seeded(l.id())));
         this.tokens = new SandboxTokens(System::currentTimeMillis, settings.accessTokenLifetimeSeconds(),
                 SandboxIds.stable(settings.clientId() + "/user"));
         this.limiter = new SlidingWindowLimiter(settings.rateLimitMax(), settings.rateLimitIntervalMillis(),
@@ -74,7 +84,10 @@ public final class HighLevelSandbox {
         new SandboxControl(this).mount(router);
         new SandboxOAuth(settings, locations, SandboxIds.stable(settings.clientId() + "/user"), tokens, stats, out)
                 .mount(router);
-        new SandboxContacts(tokens, limiter, rateLimitEnforced::get, stats, contacts, out).mount(router);
+        SandboxGate gate = new SandboxGate(tokens, limiter, rateLimitEnforced::get, stats, out);
+        new SandboxContacts(gate, contacts, catalogs::get, out).mount(router);
+        new SandboxOpportunities(gate, contacts, catalogs::get, out).mount(router);
+        new SandboxLocations(gate, this::location, catalogs::get, out).mount(router);
         router.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
             if (!ctx.response().ended() && !ctx.response().closed()) {
@@ -134,6 +147,10 @@ public final class HighLevelSandbox {
 
     private static String template(String path) {
         if (CONTACT_TAGS.matcher(path).matches()) return "/contacts/{contactId}/tags";
+        if (CONTACT_NOTES.matcher(path).matches()) return "/contacts/{contactId}/notes";
+        if (CONTACT_WORKFLOW.matcher(path).matches()) return "/contacts/{contactId}/workflow/{workflowId}";
+        if (LOCATION_FIELDS.matcher(path).matches()) return "/locations/{locationId}/customFields";
+        if (LOCATION_ID.matcher(path).matches()) return "/locations/{locationId}";
         if (CONTACT_ID.matcher(path).matches()) return "/contacts/{contactId}";
         return path;
     }
@@ -209,6 +226,31 @@ public final class HighLevelSandbox {
     /** The fake locations offered on the consent page; the first is the default. */
     public List<SandboxLocation> locations() {
         return locations;
+    }
+
+    private SandboxLocation location(String id) {
+        return locations.stream().filter(l -> l.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /**
+     * A location's workflows, pipelines (with stages) and custom fields (model all), as HighLevel lists them:
+     * {@code {"workflows": [...], "pipelines": [...], "customFields": [...]}}; empty for an unknown location.
+     */
+    public JsonObject setup(String locationId) {
+        SandboxCatalog c = catalogs.get(locationId);
+        if (c == null) return new JsonObject();
+        return new JsonObject().put("workflows", c.workflowsJson()).put("pipelines", c.pipelinesJson())
+                .put("customFields", c.customFieldsJson("all"));
+    }
+
+    /** A contact's workflows, notes and custom field values: {@code {contact, workflows, notes, customFields}}. */
+    public Optional<JsonObject> contactDetails(String contactId) {
+        return contacts.details(contactId);
+    }
+
+    /** A location's opportunities (all locations' when null), as upsert answered them last. */
+    public List<JsonObject> opportunities(String locationId) {
+        return contacts.opportunities(locationId);
     }
 
     public SandboxStats.Snapshot stats() {

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * One stored contact. Not thread-safe on its own: {@link SandboxContactStore} guards every access.
@@ -28,6 +30,12 @@ final class SandboxContact {
     final Map<String, String> fields = new LinkedHashMap<>();
     Boolean dnd;
     final List<String> tags = new ArrayList<>();
+    /** Custom field id → value, as upsert stored them (HighLevel answers {@code customFields: [{id, value}]}). */
+    final Map<String, String> customFields = new LinkedHashMap<>();
+    /** Ids of the workflows the contact was added to and not removed from. */
+    final Set<String> workflows = new LinkedHashSet<>();
+    /** Notes, oldest first, as HighLevel returns them (GetNoteSchema). */
+    final List<JsonObject> notes = new ArrayList<>();
 
     SandboxContact(String id, String locationId, Instant now) {
         this.id = id;
@@ -41,8 +49,11 @@ final class SandboxContact {
         return email == null ? null : email.toLowerCase(Locale.ROOT);
     }
 
-    /** Applies the fields present in a (validated) Create/Upsert body; absent fields stay as they are. */
-    void apply(JsonObject body, Instant now) {
+    /**
+     * Applies the fields present in a (validated) Create/Upsert body; absent fields stay as they are.
+     * {@code values}: the body's custom fields resolved to field ids (a field not sent keeps its value).
+     */
+    void apply(JsonObject body, Map<String, String> values, Instant now) {
         for (String f : STRING_FIELDS) {
             if (body.containsKey(f)) {
                 String v = body.getString(f);
@@ -52,6 +63,7 @@ final class SandboxContact {
         if (body.containsKey("dnd")) {
             dnd = body.getBoolean("dnd");
         }
+        customFields.putAll(values);
         if (body.containsKey("tags")) {
             // UpsertContactDto.tags: "This field will overwrite all current tags associated with the contact."
             tags.clear();
@@ -106,6 +118,11 @@ final class SandboxContact {
         if (dnd != null) json.put("dnd", dnd);
         json.put("type", "lead");
         json.put("tags", tagsJson());
+        if (!customFields.isEmpty()) {
+            JsonArray fields = new JsonArray();
+            customFields.forEach((id, value) -> fields.add(new JsonObject().put("id", id).put("value", value)));
+            json.put("customFields", fields);
+        }
         json.put("dateAdded", dateAdded.toString());
         json.put("dateUpdated", dateUpdated.toString());
         return json;

@@ -1,136 +1,76 @@
 package io.hlbridge.sandbox;
 
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
- * The Contacts API subset (apps/contacts.json): upsert, create, duplicate search, get, add/remove tags.
- *
- * <p>Every request passes, in order: bearer check (401), per-location rate limit (429), Version header (401),
- * then the operation. Every answer carries the X-RateLimit-* headers (highlevel-api-notes §4).
+ * The Contacts API subset (apps/contacts.json): upsert (with custom fields), create, duplicate search, get,
+ * add/remove tags, add to / remove from a workflow, add a note. Every request passes {@link SandboxGate} first.
  */
 final class SandboxContacts {
 
-    static final String VERSION = "2021-07-28";
-    private static final String TOKEN = "sandbox.token";
-    /** Observed 403 body (highlevel-api-notes §1.4; contacts.json itself lists no 403). */
-    static final String NO_ACCESS = "The token does not have access to this location.";
-
-    private final SandboxTokens tokens;
-    private final SlidingWindowLimiter limiter;
-    private final BooleanSupplier enforceRateLimit;
-    private final SandboxStats stats;
+    private final SandboxGate gate;
     private final SandboxContactStore store;
+    private final Function<String, SandboxCatalog> catalogs;
     private final SandboxResponder out;
 
-    SandboxContacts(SandboxTokens tokens, SlidingWindowLimiter limiter, BooleanSupplier enforceRateLimit,
-                    SandboxStats stats, SandboxContactStore store, SandboxResponder out) {
-        this.tokens = tokens;
-        this.limiter = limiter;
-        this.enforceRateLimit = enforceRateLimit;
-        this.stats = stats;
+    SandboxContacts(SandboxGate gate, SandboxContactStore store, Function<String, SandboxCatalog> catalogs,
+                    SandboxResponder out) {
+        this.gate = gate;
         this.store = store;
+        this.catalogs = catalogs;
         this.out = out;
     }
 
     void mount(Router router) {
-        router.route("/contacts*").handler(this::gate);
+        gate.guard(router, "/contacts*");
         router.post("/contacts/upsert").handler(this::upsert);
         router.get("/contacts/search/duplicate").handler(this::searchDuplicate);
         router.post("/contacts/").handler(this::create);
         router.post("/contacts").handler(this::create);
         router.post("/contacts/:contactId/tags").handler(ctx -> tags(ctx, true));
         router.delete("/contacts/:contactId/tags").handler(ctx -> tags(ctx, false));
+        router.post("/contacts/:contactId/workflow/:workflowId").handler(ctx -> workflow(ctx, true));
+        router.delete("/contacts/:contactId/workflow/:workflowId").handler(ctx -> workflow(ctx, false));
+        router.post("/contacts/:contactId/notes").handler(this::addNote);
         router.get("/contacts/:contactId").handler(this::get);
-        router.route("/contacts*").handler(ctx -> out.error(ctx, 404, "Cannot " + ctx.request().method() + " "
-                + ctx.request().path()));
-    }
-
-    /** Authentication, rate limit and Version header, shared by every Contacts operation. */
-    private void gate(RoutingContext ctx) {
-        HttpServerResponse res = ctx.response();
-        String auth = ctx.request().getHeader("Authorization");
-        String bearer = auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : null;
-        Optional<SandboxTokens.AccessToken> token = tokens.accessToken(bearer);
-        if (token.isEmpty()) {
-            rateLimitHeaders(res, limiter.untouched());
-            // Observed for tokens that are not HighLevel JWTs (highlevel-api-notes §1.4, issue #213).
-            out.json(ctx, 401, SandboxResponder.errorBody(401, "Invalid JWT"));
-            return;
-        }
-        SandboxTokens.AccessToken t = token.get();
-        SlidingWindowLimiter.Decision d = limiter.tryAcquire(t.location().id(), enforceRateLimit.getAsBoolean());
-        rateLimitHeaders(res, d);
-        if (tokens.isExpired(t)) {
-            // The documented UnauthorizedDTO example (common-schemas.json); the exact text for an expired
-            // token is UNCONFIRMED (notes §1.4).
-            out.json(ctx, 401, SandboxResponder.errorBody(401, "Invalid token: access token is invalid")
-                    .put("error", "Unauthorized"));
-            return;
-        }
-        if (!d.allowed()) {
-            stats.rateLimited();
-            res.putHeader("Retry-After", Long.toString(d.retryAfterSeconds()));
-            // HighLevel documents only the 429 status (notes §4); body shape follows its other errors.
-            out.json(ctx, 429, SandboxResponder.errorBody(429, "Too Many Requests"));
-            return;
-        }
-        String version = ctx.request().getHeader("Version");
-        if (version == null || version.isBlank()) {
-            // Observed live by third parties: 401 "version header was not found." (not in the notes).
-            out.json(ctx, 401, SandboxResponder.errorBody(401, "version header was not found."));
-            return;
-        }
-        if (!VERSION.equals(version.trim())) {
-            // contacts.json lists only 2021-07-28; observed text for others: "version header is invalid".
-            out.json(ctx, 401, SandboxResponder.errorBody(401, "version header is invalid"));
-            return;
-        }
-        ctx.put(TOKEN, t);
-        ctx.next();
-    }
-
-    private static void rateLimitHeaders(HttpServerResponse res, SlidingWindowLimiter.Decision d) {
-        res.putHeader("X-RateLimit-Max", Integer.toString(d.max()))
-                .putHeader("X-RateLimit-Interval-Milliseconds", Long.toString(d.intervalMillis()))
-                .putHeader("X-RateLimit-Remaining", Integer.toString(d.remaining()))
-                .putHeader("X-RateLimit-Limit-Daily", Long.toString(d.daily()))
-                .putHeader("X-RateLimit-Daily-Remaining", Long.toString(d.dailyRemaining()));
+        gate.unknownOperations(router, "/contacts*");
     }
 
     private void upsert(RoutingContext ctx) {
-        JsonObject body = jsonBody(ctx);
+        JsonObject body = gate.jsonBody(ctx, false);
         if (body == null) return;
         List<String> errors = ContactBodyValidator.validateContact(body, true);
         if (!errors.isEmpty()) {
             out.unprocessable(ctx, errors);
             return;
         }
-        if (!ownLocation(ctx, body.getString("locationId"))) return;
-        SandboxContactStore.Upserted r = store.upsert(body.getString("locationId"), body);
+        if (!gate.ownLocation(ctx, body.getString("locationId"))) return;
+        SandboxContactStore.Upserted r = store.upsert(body.getString("locationId"), body, customFields(body));
         // UpsertContactsSuccessfulResponseDto: 200 for both created and updated (the spec lists only 200).
         out.json(ctx, 200, new JsonObject().put("new", r.created()).put("contact", r.contact())
                 .put("traceId", SandboxIds.traceId()));
     }
 
     private void create(RoutingContext ctx) {
-        JsonObject body = jsonBody(ctx);
+        JsonObject body = gate.jsonBody(ctx, false);
         if (body == null) return;
         List<String> errors = ContactBodyValidator.validateContact(body, false);
         if (!errors.isEmpty()) {
             out.unprocessable(ctx, errors);
             return;
         }
-        if (!ownLocation(ctx, body.getString("locationId"))) return;
+        if (!gate.ownLocation(ctx, body.getString("locationId"))) return;
         JsonObject[] duplicate = new JsonObject[1];
-        Optional<JsonObject> created = store.createUnlessDuplicate(body.getString("locationId"), body, duplicate);
+        Optional<JsonObject> created = store.createUnlessDuplicate(body.getString("locationId"), body,
+                customFields(body), duplicate);
         if (created.isEmpty()) {
             // Observed message when "Allow Duplicate Contact" is off (notes §3.2). The observed body also has
             // "meta": {contactId, contactName, matchingField}, but BadRequestDTO does not allow it: schema wins.
@@ -150,7 +90,7 @@ final class SandboxContacts {
             out.error(ctx, 400, "locationId should not be empty");
             return;
         }
-        if (!ownLocation(ctx, locationId)) return;
+        if (!gate.ownLocation(ctx, locationId)) return;
         if (isBlank(email) && isBlank(number)) {
             // Observed message (highlevel-api-notes §3.4).
             out.error(ctx, 400, "Pass at least one of number, email query parameter");
@@ -172,7 +112,7 @@ final class SandboxContacts {
     }
 
     private void tags(RoutingContext ctx, boolean add) {
-        JsonObject body = jsonBody(ctx);
+        JsonObject body = gate.jsonBody(ctx, false);
         if (body == null) return;
         List<String> errors = ContactBodyValidator.validateTags(body);
         if (!errors.isEmpty()) {
@@ -180,12 +120,71 @@ final class SandboxContacts {
             return;
         }
         String contactId = ctx.pathParam("contactId");
-        String caller = token(ctx).location().id();
+        String caller = SandboxGate.callerLocation(ctx);
         JsonArray tags = body.getJsonArray("tags");
         SandboxContactStore.Lookup l = add ? store.addTags(contactId, caller, tags) : store.removeTags(contactId, caller, tags);
         if (!found(ctx, l)) return;
         // Response: the contact's full tag list after the change (notes §3.5: full list vs delta UNCONFIRMED).
         out.json(ctx, add ? 201 : 200, l.result());
+    }
+
+    /**
+     * Add-contact-to-workflow / delete-contact-from-workflow: 200 {@code {"succeded": true}} (sic, the official
+     * schema's spelling). An unknown workflow is 400 "Workflow not found" (the files list no 404; the text is
+     * the sandbox's, HighLevel's is UNCONFIRMED). Both are idempotent.
+     */
+    private void workflow(RoutingContext ctx, boolean add) {
+        JsonObject body = gate.jsonBody(ctx, true);
+        if (body == null) return;
+        List<String> errors = ContactBodyValidator.validateWorkflow(body);
+        if (!errors.isEmpty()) {
+            out.unprocessable(ctx, errors);
+            return;
+        }
+        String caller = SandboxGate.callerLocation(ctx);
+        String workflowId = ctx.pathParam("workflowId");
+        if (catalogs.apply(caller).workflow(workflowId).isEmpty()) {
+            out.error(ctx, 400, "Workflow not found");
+            return;
+        }
+        SandboxContactStore.Lookup l = store.workflow(ctx.pathParam("contactId"), caller, workflowId, add);
+        if (!found(ctx, l)) return;
+        out.json(ctx, 200, l.result());
+    }
+
+    /** create-note: 201 {@code {"note": GetNoteSchema}}. */
+    private void addNote(RoutingContext ctx) {
+        JsonObject body = gate.jsonBody(ctx, false);
+        if (body == null) return;
+        List<String> errors = ContactBodyValidator.validateNote(body);
+        if (!errors.isEmpty()) {
+            out.unprocessable(ctx, errors);
+            return;
+        }
+        SandboxContactStore.Lookup l = store.addNote(ctx.pathParam("contactId"), SandboxGate.callerLocation(ctx), body);
+        if (!found(ctx, l)) return;
+        out.json(ctx, 201, new JsonObject().put("note", l.result()));
+    }
+
+    /**
+     * The body's {@code customFields} by field id (the official items require {@code id}; an id that is a
+     * field's key, "contact.last_product", is taken too). A field the location does not have is dropped without
+     * an error (what HighLevel does with it is UNCONFIRMED). A
+     * value that is not a string is stored as its JSON text (GetContectByIdSchema's {@code value} is a string).
+     */
+    private Map<String, String> customFields(JsonObject body) {
+        Map<String, String> values = new LinkedHashMap<>();
+        JsonArray items = body.getJsonArray("customFields");
+        if (items == null) return values;
+        SandboxCatalog catalog = catalogs.apply(body.getString("locationId"));
+        for (Object o : items) {
+            JsonObject item = (JsonObject) o;
+            String ref = item.getString("id");
+            Object value = item.getValue("field_value");
+            catalog.contactField(ref).ifPresent(f -> values.put(f.id(),
+                    value == null ? "" : value instanceof String s ? s : io.vertx.core.json.Json.encode(value)));
+        }
+        return values;
     }
 
     /** Answers 400 "Contact not found" or 403 for another location's contact; true when the caller may proceed. */
@@ -195,31 +194,7 @@ final class SandboxContacts {
             out.error(ctx, 400, "Contact not found");
             return false;
         }
-        return ownLocation(ctx, l.ownerLocationId());
-    }
-
-    private boolean ownLocation(RoutingContext ctx, String locationId) {
-        if (token(ctx).location().id().equals(locationId)) return true;
-        out.error(ctx, 403, NO_ACCESS);
-        return false;
-    }
-
-    private static SandboxTokens.AccessToken token(RoutingContext ctx) {
-        return ctx.get(TOKEN);
-    }
-
-    private JsonObject jsonBody(RoutingContext ctx) {
-        try {
-            Object parsed = ctx.body().asJsonObject();
-            if (parsed == null) {
-                out.error(ctx, 400, "Request body must be a JSON object");
-                return null;
-            }
-            return (JsonObject) parsed;
-        } catch (DecodeException | ClassCastException e) {
-            out.error(ctx, 400, "Request body must be a JSON object");
-            return null;
-        }
+        return gate.ownLocation(ctx, l.ownerLocationId());
     }
 
     private static boolean isBlank(String s) {

@@ -22,11 +22,16 @@ final class SandboxControl {
         router.get("/_sandbox/locations").handler(ctx -> {
             JsonArray arr = new JsonArray();
             sandbox.locations().forEach(l -> arr.add(new JsonObject().put("id", l.id()).put("name", l.name())
-                    .put("companyId", l.companyId())));
+                    .put("companyId", l.companyId()).mergeIn(sandbox.setup(l.id()))));
             ok(ctx, 200, new JsonObject().put("locations", arr));
         });
         router.get("/_sandbox/contacts").handler(ctx -> ok(ctx, 200, new JsonObject()
                 .put("contacts", new JsonArray(sandbox.contacts(ctx.request().getParam("locationId"))))));
+        router.get("/_sandbox/contacts/:contactId").handler(ctx -> sandbox.contactDetails(ctx.pathParam("contactId"))
+                .ifPresentOrElse(d -> ok(ctx, 200, d),
+                        () -> ok(ctx, 404, new JsonObject().put("statusCode", 404).put("message", "Contact not found"))));
+        router.get("/_sandbox/opportunities").handler(ctx -> ok(ctx, 200, new JsonObject()
+                .put("opportunities", new JsonArray(sandbox.opportunities(ctx.request().getParam("locationId"))))));
         router.post("/_sandbox/tokens/expire").handler(ctx ->
                 ok(ctx, 200, new JsonObject().put("expired", sandbox.expireAllAccessTokens())));
         router.post("/_sandbox/locations/:locationId/revoke").handler(ctx ->

@@ -23,7 +23,12 @@ public final class EventLog {
                 .bind("id", logId).bind("status", status).bind("message", message).execute();
     }
 
-    /** The calls of an attempt as the log stores them. */
+    /** An action's entry names its (newest) replay. */
+    public void markReplayed(Handle h, String logId, String replayLogId) {
+        h.createUpdate("UPDATE event_log SET replayed_by = :replay WHERE id = :id").bind("id", logId).bind("replay", replayLogId).execute();
+    }
+
+    /** The calls of an attempt as the log stores them (bodies masked and cut by {@link LoggedBodies}, never a header). */
     public static String callsJson(List<HighLevelCall> calls) {
         ArrayNode array = Json.MAPPER.createArrayNode();
         for (HighLevelCall call : calls) {
@@ -39,6 +44,8 @@ public final class EventLog {
             c.put("trace_id", call.traceId());
             c.put("error", call.error());
             c.put("at", call.at().toString());
+            c.put("request_body", LoggedBodies.forLog(call.requestBody()));
+            c.put("response_body", LoggedBodies.forLog(call.responseBody()));
         }
         return Json.write(array);
     }

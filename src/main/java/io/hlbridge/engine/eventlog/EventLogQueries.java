@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Query;
 
@@ -39,12 +40,48 @@ public final class EventLogQueries {
         this.jdbi = jdbi;
     }
 
+    /** The filters of {@code GET …/logs} as SQL: a condition on event_log and its bound values. */
+    public record Where(String sql, List<Consumer<Query>> binds) {
+        void bind(Query q) {
+            binds.forEach(b -> b.accept(q));
+        }
+    }
+
     /** Runs a search from the query parameters of {@code GET …/logs}; bad parameters are 400s naming them. */
     public Page search(String marketplaceId, Map<String, String> params) {
+        Where filter = where(marketplaceId, params);
+        StringBuilder where = new StringBuilder(filter.sql());
+        List<Consumer<Query>> binds = new ArrayList<>(filter.binds());
+        Long before = cursor(params.get("cursor"));
+        if (before != null) {
+            where.append(" AND seq < :before");
+            binds.add(q -> q.bind("before", before));
+        }
+        int limit = limit(params.get("limit"));
+        List<Row> rows = jdbi.withHandle(h -> {
+            Query q = h.createQuery("SELECT * FROM event_log WHERE " + where + " ORDER BY seq DESC LIMIT :limit")
+                    .bind("limit", limit + 1);
+            binds.forEach(b -> b.accept(q));
+            return q.map((rs, ctx) -> new Row(rs.getLong("seq"), view(rs))).list();
+        });
+        String next = null;
+        if (rows.size() > limit) {
+            rows = rows.subList(0, limit);
+            next = encodeCursor(rows.get(limit - 1).seq());
+        }
+        return new Page(rows.stream().map(Row::view).toList(), next);
+    }
+
+    /**
+     * The filters (all of {@code GET …/logs}'s but the cursor and the limit) as a condition; bad
+     * parameters are 400s naming them. Each marketplace keeps at most ENGINE_LOG_RETENTION entries, so
+     * any condition scans at most that many rows through the (marketplace, seq) index.
+     */
+    public Where where(String marketplaceId, Map<String, String> params) {
         StringBuilder where = new StringBuilder("marketplace_id = :marketplace");
-        List<java.util.function.Consumer<Query>> binds = new ArrayList<>();
+        List<Consumer<Query>> binds = new ArrayList<>();
         binds.add(q -> q.bind("marketplace", marketplaceId));
-        for (String column : List.of("kind", "trigger", "action", "status", "product_id", "integration_id", "source_id")) {
+        for (String column : List.of("kind", "trigger", "action", "status", "product_id", "integration_id", "source_id", "event_id")) {
             String value = blankToNull(params.get(column));
             if (value == null) {
                 continue;
@@ -76,29 +113,38 @@ public final class EventLogQueries {
             where.append(" AND created_at < :until");
             binds.add(q -> q.bind("until", OffsetDateTime.ofInstant(until, java.time.ZoneOffset.UTC)));
         }
-        Long before = cursor(params.get("cursor"));
-        if (before != null) {
-            where.append(" AND seq < :before");
-            binds.add(q -> q.bind("before", before));
-        }
-        int limit = limit(params.get("limit"));
-        List<Row> rows = jdbi.withHandle(h -> {
-            Query q = h.createQuery("SELECT * FROM event_log WHERE " + where + " ORDER BY seq DESC LIMIT :limit")
-                    .bind("limit", limit + 1);
-            binds.forEach(b -> b.accept(q));
-            return q.map((rs, ctx) -> new Row(rs.getLong("seq"), view(rs))).list();
-        });
-        String next = null;
-        if (rows.size() > limit) {
-            rows = rows.subList(0, limit);
-            next = encodeCursor(rows.get(limit - 1).seq());
-        }
-        return new Page(rows.stream().map(Row::view).toList(), next);
+        return new Where(where.toString(), List.copyOf(binds));
     }
 
+    /**
+     * The ids of the action entries matching {@code filter} that a bulk replay re-runs: failed, waiting
+     * or canceled, never replayed yet; oldest first, at most {@code max}.
+     */
+    public List<String> replayable(Where filter, Set<String> statuses, int max) {
+        return jdbi.withHandle(h -> {
+            Query q = h.createQuery("SELECT id FROM event_log WHERE " + filter.sql()
+                            + " AND kind = 'action' AND status IN (<statuses>) AND replayed_by IS NULL ORDER BY seq LIMIT :max")
+                    .bindList("statuses", List.copyOf(statuses)).bind("max", max);
+            filter.bind(q);
+            return q.mapTo(String.class).list();
+        });
+    }
+
+    /**
+     * One entry in full; an event's entry also carries the store event as the inbox keeps it
+     * ({@code payload}, secret-looking values masked; null when it was never stored: a rejected delivery).
+     */
     public Optional<ObjectNode> get(String marketplaceId, String id) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM event_log WHERE marketplace_id = :m AND id = :id")
-                .bind("m", marketplaceId).bind("id", id).map((rs, ctx) -> view(rs)).findOne());
+                .bind("m", marketplaceId).bind("id", id).map((rs, ctx) -> view(rs)).findOne()
+                .map(entry -> {
+                    if ("event".equals(entry.path("kind").asText()) && !entry.path("event_id").isNull()) {
+                        String payload = h.createQuery("SELECT payload::text FROM inbox_event WHERE marketplace_id = :m AND webhook_id = :e")
+                                .bind("m", marketplaceId).bind("e", entry.path("event_id").asText()).mapTo(String.class).findOne().orElse(null);
+                        entry.set("payload", payload == null ? null : LoggedBodies.masked(Json.read(payload)));
+                    }
+                    return entry;
+                }));
     }
 
     private record Row(long seq, ObjectNode view) {
@@ -110,7 +156,7 @@ public final class EventLogQueries {
         o.put("created_at", rs.getObject("created_at", OffsetDateTime.class).toInstant().toString());
         o.put("updated_at", rs.getObject("updated_at", OffsetDateTime.class).toInstant().toString());
         for (String column : List.of("kind", "status", "event_id", "event_type", "trigger", "rule_id", "action",
-                "integration_id", "product_id", "email", "message", "replay_of", "source_id", "platform", "platform_event_type")) {
+                "integration_id", "product_id", "email", "message", "replay_of", "replayed_by", "source_id", "platform", "platform_event_type")) {
             o.put(column, rs.getString(column));
         }
         o.set("calls", Json.read(rs.getString("calls")));

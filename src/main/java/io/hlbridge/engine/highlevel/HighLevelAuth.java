@@ -33,6 +33,10 @@ public final class HighLevelAuth {
 
     public void authorize(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
+        if (job == null) {
+            authorizeOne(exchange, HighLevelTarget.of(exchange));
+            return;
+        }
         // one read of the stored token per attempt (it is valid for minutes past any attempt's end)
         String token = exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class);
         if (token == null) {
@@ -72,6 +76,26 @@ public final class HighLevelAuth {
     }
 
     /**
+     * A call made for no action (a lookup): a valid token for the integration and the location's next slot;
+     * the caller waits for it (up to {@link LocationPacer#MAX_WAIT_MID_ACTION}, as an action's later calls do).
+     */
+    private void authorizeOne(Exchange exchange, HighLevelTarget target) {
+        String token = exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class);
+        if (token == null) {
+            token = tokens.accessToken(target.integrationId());
+        }
+        Instant slot = pacer.reserve(target.locationId());
+        pacer.await(slot, LocationPacer.MAX_WAIT_MID_ACTION);
+        while (!LocationPacer.stillUsable(slot)) {
+            slot = pacer.reserve(target.locationId());
+            pacer.await(slot, LocationPacer.MAX_WAIT_MID_ACTION);
+        }
+        exchange.setProperty(ActionExchange.ACCESS_TOKEN, token);
+        exchange.getMessage().setHeader("Authorization", "Bearer " + token);
+        exchange.setProperty(ActionExchange.STARTED_NANOS, System.nanoTime());
+    }
+
+    /**
      * How many calls this action will make from the one about to be sent on, as its declaration lists
      * them (routes/actions/<action>.camel.yaml): an upsert followed by a tags call counts two, a
      * remembered contact's tags call one.
@@ -84,8 +108,7 @@ public final class HighLevelAuth {
     /** Called after a 401: records it, and gets a fresh token (or the integration needs reconnecting). */
     public void refreshAfterUnauthorized(Exchange exchange) {
         responses.recordCall(exchange);
-        ActionJob job = ActionExchange.job(exchange);
-        exchange.setProperty(ActionExchange.ACCESS_TOKEN,
-                tokens.refreshAfterUnauthorized(job.integrationId(), exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class)));
+        exchange.setProperty(ActionExchange.ACCESS_TOKEN, tokens.refreshAfterUnauthorized(
+                HighLevelTarget.of(exchange).integrationId(), exchange.getProperty(ActionExchange.ACCESS_TOKEN, String.class)));
     }
 }

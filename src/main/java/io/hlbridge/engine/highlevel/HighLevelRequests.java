@@ -21,7 +21,7 @@ import org.apache.camel.component.http.HttpMethods;
  */
 public final class HighLevelRequests {
     public static final String VERSION = "2021-07-28";
-    private static final String REQUEST_BODY = "requestBody";
+    static final String REQUEST_BODY = "requestBody";
     private static final String REQUEST_QUERY = "requestQuery";
 
     private final String apiUrl;
@@ -79,14 +79,16 @@ public final class HighLevelRequests {
     }
 
     /**
-     * The body of {@code UpsertOpportunityDto} (opportunities.json): the contact is the opportunity's
-     * follower (the official schema has no other field for it), added, never replacing the others; the
-     * value is the order's total or the item's price in the currency's major unit, or left out.
+     * The body of {@code UpsertOpportunityDto} (opportunities.json, as HighLevelContract corrects it: the
+     * file lacks {@code contactId}, yet an opportunity belongs to a contact): the rule's pipeline, stage,
+     * status and name (rendered); the value is the order's total or the item's price in the currency's
+     * major unit, or left out.
      */
     public static ObjectNode opportunityBody(JsonNode params, JsonNode eventValues, String locationId, String contactId) {
         ObjectNode body = Json.object();
         body.put("pipelineId", params.path("pipeline_id").asText());
         body.put("locationId", locationId);
+        body.put("contactId", contactId);
         body.put("pipelineStageId", params.path("stage_id").asText());
         body.put("status", params.path("status").asText("open"));
         putIfPresent(body, "name", params.path("name").asText(null));
@@ -98,9 +100,6 @@ public final class HighLevelRequests {
         if (value != null) {
             body.put("monetaryValue", new java.math.BigDecimal(value));
         }
-        body.putArray("followers").add(contactId);
-        body.put("isRemoveAllFollowers", false);
-        body.put("followersActionType", "add");
         return body;
     }
 
@@ -120,6 +119,11 @@ public final class HighLevelRequests {
         ActionJob job = ActionExchange.job(exchange);
         prepare(exchange, "GET", "/contacts/search/duplicate",
                 "locationId=" + encode(job.locationId()) + "&email=" + encode(job.customer().email()), null);
+    }
+
+    /** A GET made for no action (a lookup for the console): {@code query} already encoded, or null. */
+    public void get(Exchange exchange, String path, String query) {
+        prepare(exchange, "GET", path, query, null);
     }
 
     /** The same request once more (after a 401 and a token refresh). */

@@ -29,19 +29,19 @@ public final class HighLevelResponses {
     public void classify(Exchange exchange) {
         HighLevelCall call = recordCall(exchange);
         Message m = exchange.getMessage();
-        ActionJob job = ActionExchange.job(exchange);
+        String locationId = HighLevelTarget.of(exchange).locationId();
         Integer max = integer(m.getHeader("X-RateLimit-Max"));
         Integer interval = integer(m.getHeader("X-RateLimit-Interval-Milliseconds"));
         LocationPacer.Slots slots = exchange.getProperty(HighLevelAuth.BOOKED, LocationPacer.Slots.class);
         if (slots == null || !slots.spacedBy(max, interval)) { // only a changed limit costs a write
-            pacer.learn(job.locationId(), max, interval);
+            pacer.learn(locationId, max, interval);
         }
         HighLevelFailure failure = failureOf(exchange, call);
         if (failure == null) {
             return;
         }
         if (failure.status() == 429 && failure.retryAfter() != null) {
-            pacer.holdOff(job.locationId(), Instant.now().plus(failure.retryAfter()));
+            pacer.holdOff(locationId, Instant.now().plus(failure.retryAfter()));
         }
         throw failure;
     }
@@ -72,7 +72,7 @@ public final class HighLevelResponses {
         return new HighLevelFailure(Kind.REJECTED, status, message, null);
     }
 
-    /** Adds this call to the action's calls and returns it; the response body is kept as JSON. */
+    /** Adds this call (with its request and response bodies, for the log) to the action's calls and returns it. */
     public HighLevelCall recordCall(Exchange exchange) {
         Message m = exchange.getMessage();
         Integer status = m.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
@@ -84,7 +84,7 @@ public final class HighLevelResponses {
         String error = status != null && status >= 300 ? errorMessage(body, text) : null;
         HighLevelCall call = new HighLevelCall(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
                 exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), status, latencyMs(exchange), traceId, error,
-                Instant.now());
+                Instant.now(), exchange.getProperty(HighLevelRequests.REQUEST_BODY, String.class), text);
         ActionExchange.calls(exchange).add(call);
         return call;
     }
@@ -96,7 +96,8 @@ public final class HighLevelResponses {
         }
         ActionExchange.calls(exchange).add(new HighLevelCall(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
                 exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), null, latencyMs(exchange), null,
-                error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now()));
+                error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now(),
+                exchange.getProperty(HighLevelRequests.REQUEST_BODY, String.class), null));
     }
 
     private static long latencyMs(Exchange exchange) {

@@ -9,7 +9,12 @@ import java.nio.charset.StandardCharsets;
  */
 public final class AuthorizeUrls {
     public static final String CALLBACK_PATH = "/oauth/highlevel/callback";
-    public static final String SCOPES = "contacts.readonly contacts.write";
+    /**
+     * What the actions need (spec §6), plus {@code locations.readonly} for {@code GET /locations/{id}}: the
+     * location's name shown to the merchant (a deviation from §6's list, which lacks it).
+     */
+    public static final String SCOPES = "contacts.readonly contacts.write opportunities.readonly opportunities.write "
+            + "workflows.readonly locations/customFields.readonly locations.readonly";
 
     private final String authorizeUrl;
     private final String clientId;

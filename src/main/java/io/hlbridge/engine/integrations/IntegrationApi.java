@@ -138,6 +138,7 @@ public final class IntegrationApi {
         out.put("status", i.status());
         out.put("status_reason", i.statusReason());
         out.put("location_id", i.locationId());
+        out.put("location_name", i.locationName());
         out.put("company_id", i.companyId());
         out.put("scopes", i.scopes());
         out.put("token_expires_at", instant(i.tokenExpiresAt()));

@@ -30,7 +30,7 @@ public final class IntegrationStore {
     public static final Duration STATE_LIFETIME = Duration.ofMinutes(15);
 
     private static final String COLUMNS = """
-            id, marketplace_id, name, provider, status, status_reason, location_id, company_id, scopes,
+            id, marketplace_id, name, provider, status, status_reason, location_id, location_name, company_id, scopes,
             token_expires_at, connected_at, created_at, updated_at""";
     private static final String TOKEN_COLUMNS = "id, status, status_reason, access_token_enc, refresh_token_enc, token_expires_at";
 
@@ -185,6 +185,8 @@ public final class IntegrationStore {
                         UPDATE integration
                            SET status = 'connected', status_reason = NULL,
                                access_token_enc = :access, refresh_token_enc = :refresh, token_expires_at = :expires,
+                               location_name = CASE WHEN CAST(:location AS text) IS DISTINCT FROM location_id
+                                                         AND :location IS NOT NULL THEN NULL ELSE location_name END,
                                location_id = COALESCE(:location, location_id), company_id = COALESCE(:company, company_id),
                                scopes = COALESCE(:scopes, scopes),
                                connected_at = CASE WHEN :newConnection OR connected_at IS NULL THEN :now ELSE connected_at END,
@@ -201,6 +203,21 @@ public final class IntegrationStore {
         if (updated != 1) {
             throw new IllegalStateException("integration " + id + " vanished while its tokens were saved");
         }
+    }
+
+    /** Stores the name HighLevel gives the integration's location (only while it is still that location). */
+    public void saveLocationName(String id, String locationId, String name) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE integration SET location_name = :name WHERE id = :id "
+                        + "AND location_id = :location")
+                .bind("id", id).bind("location", locationId).bind("name", name).execute());
+    }
+
+    /** Connected integrations whose location's name is not known yet (at most {@code limit}): id and location. */
+    public List<String[]> withoutLocationName(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, location_id FROM integration WHERE status = 'connected' "
+                        + "AND location_id IS NOT NULL AND location_name IS NULL ORDER BY connected_at LIMIT :limit")
+                .bind("limit", limit)
+                .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("location_id")}).list());
     }
 
     /** The token chain is dead: only a new OAuth connection helps. The (dead) tokens stay for the record. */
@@ -233,7 +250,7 @@ public final class IntegrationStore {
     private static Integration integration(ResultSet rs) throws SQLException {
         return new Integration(rs.getString("id"), rs.getString("marketplace_id"), rs.getString("name"),
                 rs.getString("provider"), rs.getString("status"), rs.getString("status_reason"),
-                rs.getString("location_id"), rs.getString("company_id"), rs.getString("scopes"),
+                rs.getString("location_id"), rs.getString("location_name"), rs.getString("company_id"), rs.getString("scopes"),
                 rs.getObject("token_expires_at", OffsetDateTime.class), rs.getObject("connected_at", OffsetDateTime.class),
                 rs.getObject("created_at", OffsetDateTime.class), rs.getObject("updated_at", OffsetDateTime.class));
     }

@@ -2,6 +2,7 @@ package io.hlbridge.engine.integrations;
 
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.highlevel.HighLevelOAuthClient;
+import io.hlbridge.engine.highlevel.HighLevelTarget;
 import io.hlbridge.engine.highlevel.HighLevelUnavailable;
 import io.hlbridge.engine.highlevel.TokenGrant;
 import io.hlbridge.engine.highlevel.TokenRequestRejected;
@@ -15,10 +16,12 @@ import org.slf4j.LoggerFactory;
  * {@code GET /oauth/highlevel/callback?code=…&state=…} (spec §6): where HighLevel sends the merchant
  * back after "choose location". The state must be known, unused and younger than 15 minutes; then
  * the code is exchanged, the tokens stored and the integration connected, all in one transaction that
- * also uses the state up. Any failure changes nothing (the state stays as it was).
+ * also uses the state up. Any failure changes nothing (the state stays as it was). Then the route asks
+ * HighLevel for the location's name and {@link #page} answers.
  */
 public final class OAuthCallback {
     private static final Logger LOG = LoggerFactory.getLogger(OAuthCallback.class);
+    private static final String CONNECTED = "connectedIntegration";
 
     private final IntegrationStore store;
     private final HighLevelOAuthClient client;
@@ -67,9 +70,24 @@ public final class OAuthCallback {
             return store.find(h, found.integrationId()).orElseThrow();
         });
         LOG.info("HighLevel integration {} connected to location {}", connected.id(), connected.locationId());
+        exchange.setProperty(CONNECTED, connected);
+        if (connected.locationId() != null) {
+            // the next step of the route asks HighLevel for the location's name (direct:highlevel-location-name)
+            exchange.setProperty(HighLevelTarget.PROPERTY, new HighLevelTarget(connected.id(), connected.locationId()));
+        }
+    }
+
+    /** The page after {@link #handle} connected an integration: its name and its location's (name when known). */
+    public void page(Exchange exchange) {
+        Integration connected = exchange.getProperty(CONNECTED, Integration.class);
+        if (connected == null) {
+            return; // handle already answered (HighLevel did not authorize)
+        }
+        Integration now = store.find(connected.marketplaceId(), connected.id()).orElse(connected);
+        String location = now.locationName() != null ? now.locationName()
+                : now.locationId() == null ? null : "location " + now.locationId();
         html(exchange, 200, "HighLevel connected",
-                "HighLevel connected — " + connected.name()
-                        + (connected.locationId() == null ? "" : " (location " + connected.locationId() + ")"));
+                "HighLevel connected — " + now.name() + (location == null ? "" : " (" + location + ")"));
     }
 
     private TokenGrant exchange(String code) {

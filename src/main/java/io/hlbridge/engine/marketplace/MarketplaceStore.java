@@ -89,19 +89,32 @@ public final class MarketplaceStore {
      * previous one while its grace period lasts. Empty when the marketplace does not exist.
      */
     public Optional<List<String>> webhookSecrets(String id) {
-        // read for every webhook: plain JDBC (Sql), and the opened secrets are memoized by SecretBox
+        return webhookSecretsAt(id).map(s -> s.usableAt(java.time.Instant.now()));
+    }
+
+    /** A marketplace's webhook secrets as read: the previous one with the end of its grace period. */
+    public record WebhookSecrets(String current, String previous, java.time.Instant previousUntil) {
+        /** The secrets a webhook may be signed with at {@code now}. */
+        public List<String> usableAt(java.time.Instant now) {
+            return previous != null && previousUntil != null && previousUntil.isAfter(now)
+                    ? List.of(current, previous) : List.of(current);
+        }
+    }
+
+    /** {@link #webhookSecrets} with the previous secret's expiry, for a reader that keeps them a few seconds. */
+    public Optional<WebhookSecrets> webhookSecretsAt(String id) {
+        // read for every webhook not recently seen: plain JDBC (Sql), and the opened secrets are memoized by SecretBox
         return Sql.autoCommit(dataSource, c -> Sql.first(c, """
                 SELECT webhook_secret_enc,
-                       CASE WHEN previous_secret_expires_at > now() THEN previous_secret_enc END
+                       CASE WHEN previous_secret_expires_at > now() THEN previous_secret_enc END,
+                       CASE WHEN previous_secret_expires_at > now() THEN previous_secret_expires_at END
                   FROM marketplace WHERE id = ?""",
                 rs -> {
-                    List<String> secrets = new ArrayList<>(2);
-                    secrets.add(secretBox.open(rs.getString(1), "webhook-secret:" + id));
                     String previous = rs.getString(2);
-                    if (previous != null) {
-                        secrets.add(secretBox.open(previous, "webhook-secret:" + id));
-                    }
-                    return secrets;
+                    java.sql.Timestamp until = rs.getTimestamp(3);
+                    return new WebhookSecrets(secretBox.open(rs.getString(1), "webhook-secret:" + id),
+                            previous == null ? null : secretBox.open(previous, "webhook-secret:" + id),
+                            until == null ? null : until.toInstant());
                 }, id));
     }
 

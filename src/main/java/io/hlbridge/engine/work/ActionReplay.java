@@ -29,13 +29,23 @@ public final class ActionReplay {
         this.log = log;
     }
 
-    /** Returns the new entry's id. */
+    /** Returns the new entry's id; the original's {@code replayed_by} names it. */
     public String replay(String marketplaceId, String logId) {
+        return replay(marketplaceId, logId, false);
+    }
+
+    /**
+     * As {@link #replay(String, String)}; {@code onlyOnce} (a bulk replay) refuses an action already
+     * replayed, checked under the job's lock, so two bulk replays at once never replay one action twice.
+     */
+    public String replay(String marketplaceId, String logId, boolean onlyOnce) {
         return jdbi.inTransaction(h -> {
             var original = h.createQuery("""
                     SELECT j.id, j.status, j.integration_id, j.rule_id, j.action, j.tags, j.trigger, j.event_id, j.product_id,
-                           j.customer::text, j.source, j.params::text AS params, j.event_values::text AS event_values, i.name AS integration_name, i.status AS integration_status,
-                           (SELECT event_type FROM event_log WHERE id = j.log_id) AS event_type
+                           j.customer::text, j.source, j.params::text AS params, j.event_values::text AS event_values,
+                           i.name AS integration_name, i.status AS integration_status,
+                           (SELECT event_type FROM event_log WHERE id = j.log_id) AS event_type,
+                           (SELECT replayed_by FROM event_log WHERE id = j.log_id) AS replayed_by
                       FROM action_job j LEFT JOIN integration i ON i.id = j.integration_id
                      WHERE j.log_id = :log AND j.marketplace_id = :m FOR UPDATE OF j""")
                     .bind("log", logId).bind("m", marketplaceId)
@@ -44,6 +54,9 @@ public final class ActionReplay {
             String status = (String) original.get("status");
             if (!REPLAYABLE.contains(status)) {
                 throw ProblemException.conflict("only failed, waiting or canceled actions can be replayed; this one is " + status, null);
+            }
+            if (onlyOnce && original.get("replayed_by") != null) {
+                throw ProblemException.conflict("already replayed by " + original.get("replayed_by"), null);
             }
             if (original.get("integration_name") == null) {
                 throw ProblemException.conflict("its integration no longer exists; nothing can run it", null);
@@ -62,12 +75,14 @@ public final class ActionReplay {
             } catch (java.sql.SQLException | java.io.IOException e) {
                 throw new IllegalStateException("unreadable action row", e);
             }
-            return queue.enqueue(h, new ActionQueue.NewJob(marketplaceId, (String) original.get("integration_id"),
+            String replayId = queue.enqueue(h, new ActionQueue.NewJob(marketplaceId, (String) original.get("integration_id"),
                     (String) original.get("rule_id"), (String) original.get("action"), tagList,
                     (String) original.get("trigger"), (String) original.get("event_id"), (String) original.get("event_type"),
                     (String) original.get("product_id"), customer, (String) original.get("source"),
                     "connected".equals(original.get("integration_status")), (String) original.get("integration_name"), logId,
                     (ObjectNode) Json.read((String) original.get("params")), (ObjectNode) Json.read((String) original.get("event_values"))));
+            log.markReplayed(h, logId, replayId);
+            return replayId;
         });
     }
 }

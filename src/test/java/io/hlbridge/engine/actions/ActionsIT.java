@@ -1,7 +1,6 @@
 package io.hlbridge.engine.actions;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.delete;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static io.hlbridge.engine.support.Marketplace.status;
@@ -28,11 +27,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The actions of spec §5 that route files declare, through the whole engine into HighLevel: the
- * sandbox for contacts, WireMock answering the workflow, note and opportunity calls as HighLevel's
- * official files describe them (the sandbox's own support comes separately); every request HighLevel
- * receives is checked against those files. Also what reads the declarations: the rule validator,
- * GET /api/v1/actions, the served OpenAPI document, the dry run.
+ * The actions of spec §5 that route files declare, through the whole engine into HighLevel (the
+ * sandbox, behind the recording proxy, with the workflows and pipeline its location is set up with);
+ * every request HighLevel receives and every answer are checked against HighLevel's official files.
+ * Also what reads the declarations: the rule validator, GET /api/v1/actions, the served OpenAPI
+ * document, the dry run.
  */
 class ActionsIT {
     static HighLevelHarness highLevel;
@@ -41,15 +40,6 @@ class ActionsIT {
     @BeforeAll
     static void start() {
         highLevel = new HighLevelHarness();
-        // HighLevel's answers to the calls the sandbox does not serve yet, as the official files declare them
-        highLevel.proxy().stubFor(post(urlPathMatching("/contacts/[^/]+/workflow/[^/]+")).atPriority(2)
-                .willReturn(json(200, "{\"succeded\":true}")));
-        highLevel.proxy().stubFor(delete(urlPathMatching("/contacts/[^/]+/workflow/[^/]+")).atPriority(2)
-                .willReturn(json(200, "{\"succeded\":true}")));
-        highLevel.proxy().stubFor(post(urlPathMatching("/contacts/[^/]+/notes")).atPriority(2)
-                .willReturn(json(201, "{\"note\":{\"id\":\"note_1\",\"body\":\"b\"}}")));
-        highLevel.proxy().stubFor(post(urlPathMatching("/opportunities/upsert")).atPriority(2)
-                .willReturn(json(200, "{\"opportunity\":{\"id\":\"opp_1\"},\"new\":true}")));
         engine = EngineUnderTest.start(highLevel.engineEnvironment());
     }
 
@@ -90,7 +80,20 @@ class ActionsIT {
         return out;
     }
 
-    /** The requests HighLevel received for {@code path} (a regex), checked against its official files. */
+    /** What the sandbox's location is set up with: {@code workflows}, {@code pipelines} (with stages). */
+    static io.vertx.core.json.JsonObject setup() {
+        return highLevel.sandbox().setup(highLevel.locationId());
+    }
+
+    static String workflowId(int i) {
+        return setup().getJsonArray("workflows").getJsonObject(i).getString("id");
+    }
+
+    static io.vertx.core.json.JsonObject pipeline() {
+        return setup().getJsonArray("pipelines").getJsonObject(0);
+    }
+
+    /** The requests HighLevel received for {@code path} (a regex), each checked with its answer against its official files. */
     static List<JsonNode> received(String method, String pathRegex) {
         List<JsonNode> bodies = new ArrayList<>();
         for (ServeEvent e : highLevel.exchanges()) {
@@ -103,6 +106,10 @@ class ActionsIT {
             String body = e.getRequest().getBodyAsString();
             HighLevelContract.get().assertRequestConforms(method, uri.getRawPath(), HighLevelContract.query(uri), headers,
                     body == null || body.isEmpty() ? null : body);
+            Map<String, List<String>> answerHeaders = new HashMap<>();
+            e.getResponse().getHeaders().all().forEach(h -> answerHeaders.put(h.key(), h.values()));
+            HighLevelContract.get().assertResponseConforms(method, uri.getRawPath(), e.getResponse().getStatus(), answerHeaders,
+                    e.getResponse().getBodyAsString());
             bodies.add(body == null || body.isEmpty() ? null : Json.read(body));
         }
         return bodies;
@@ -111,25 +118,31 @@ class ActionsIT {
     @Test
     void addToWorkflow_andRemoveFromWorkflow_enrolAndTakeOutTheContact() {
         Shop s = shop("Workflow Shop");
-        s.rule("product.purchased", "add_to_workflow", "{\"workflow_id\":\"wf_onboard\"}");
-        s.rule("product.refunded", "remove_from_workflow", "{\"workflow_id\":\"wf_onboard\"}");
+        String wf = workflowId(1);
+        s.rule("product.purchased", "add_to_workflow", "{\"workflow_id\":\"" + wf + "\"}");
+        s.rule("product.refunded", "remove_from_workflow", "{\"workflow_id\":\"" + wf + "\"}");
         s.marketplace().deliver("evt_w1", Webhooks.order("wf@example.com", "ow1", "p"));
         JsonNode added = s.marketplace().awaitActions("evt_w1", 1, status("succeeded")).get(0);
-        assertThat(calls(added)).containsExactly("POST /contacts/upsert 200", "POST /contacts/{id}/workflow/wf_onboard 200");
+        assertThat(calls(added)).containsExactly("POST /contacts/upsert 200", "POST /contacts/{id}/workflow/" + wf + " 200");
+        String contactId = highLevel.contact("wf@example.com").getString("id");
+        assertThat(highLevel.sandbox().contactDetails(contactId).orElseThrow().getJsonArray("workflows").encode()).contains(wf);
         s.marketplace().deliver("evt_w2", """
                 {"type":"refund.created","customer":{"email":"wf@example.com"},"refund":{"id":"r1"},"order":{"id":"ow1"},
                  "items":[{"product_id":"p","price_cents":4900,"refunded_cents":4900}]}""");
         JsonNode removed = s.marketplace().awaitActions("evt_w2", 1, status("succeeded")).get(0);
-        assertThat(calls(removed)).as("the contact id is remembered").containsExactly("DELETE /contacts/{id}/workflow/wf_onboard 200");
-        assertThat(received("POST", "/contacts/[^/]+/workflow/wf_onboard")).isNotEmpty();
-        assertThat(received("DELETE", "/contacts/[^/]+/workflow/wf_onboard")).isNotEmpty();
+        assertThat(calls(removed)).as("the contact id is remembered").containsExactly("DELETE /contacts/{id}/workflow/" + wf + " 200");
+        assertThat(highLevel.sandbox().contactDetails(contactId).orElseThrow().getJsonArray("workflows").encode()).doesNotContain(wf);
+        assertThat(received("POST", "/contacts/[^/]+/workflow/" + wf)).isNotEmpty();
+        assertThat(received("DELETE", "/contacts/[^/]+/workflow/" + wf)).isNotEmpty();
     }
 
     @Test
     void upsertOpportunity_valuesItAtTheOrderTotal_namedFromItsTemplate_forTheContact() {
         Shop s = shop("Deal Shop");
-        String ruleId = s.rule("product.purchased", "upsert_opportunity",
-                "{\"pipeline_id\":\"pl_1\",\"stage_id\":\"st_won\",\"status\":\"won\",\"monetary_value\":\"order_total\"}");
+        String pipelineId = pipeline().getString("id");
+        String wonStage = pipeline().getJsonArray("stages").getJsonObject(2).getString("id");
+        String ruleId = s.rule("product.purchased", "upsert_opportunity", "{\"pipeline_id\":\"" + pipelineId + "\",\"stage_id\":\""
+                + wonStage + "\",\"status\":\"won\",\"monetary_value\":\"order_total\"}");
         JsonNode saved = Json.read(s.marketplace().call("GET", "/rules/" + ruleId, null).body());
         assertThat(saved.path("params").path("name").asText()).as("the default template").isEqualTo("{{product.name}} – {{customer.email}}");
         s.marketplace().deliver("evt_o1", Webhooks.order("deal@example.com", "oo1", "p"));
@@ -138,12 +151,16 @@ class ActionsIT {
         JsonNode body = received("POST", "/opportunities/upsert").stream()
                 .filter(b -> b.path("name").asText().contains("deal@example.com")).findFirst().orElseThrow();
         assertThat(body.path("name").asText()).isEqualTo("Course X – deal@example.com");
-        assertThat(body.path("pipelineId").asText()).isEqualTo("pl_1");
-        assertThat(body.path("pipelineStageId").asText()).isEqualTo("st_won");
+        assertThat(body.path("pipelineId").asText()).isEqualTo(pipelineId);
+        assertThat(body.path("pipelineStageId").asText()).isEqualTo(wonStage);
         assertThat(body.path("status").asText()).isEqualTo("won");
         assertThat(body.path("monetaryValue").decimalValue()).isEqualByComparingTo("49.00");
         assertThat(body.path("locationId").asText()).isEqualTo(highLevel.locationId());
-        assertThat(body.path("followers").get(0).asText()).isEqualTo(highLevel.contact("deal@example.com").getString("id"));
+        String contactId = highLevel.contact("deal@example.com").getString("id");
+        assertThat(body.path("contactId").asText()).isEqualTo(contactId);
+        assertThat(highLevel.sandbox().opportunities(highLevel.locationId())).anySatisfy(o -> {
+            assertThat(o.encode()).contains(contactId).contains(wonStage);
+        });
     }
 
     @Test
@@ -159,6 +176,9 @@ class ActionsIT {
         assertThat(job).as("rendered when queued: the job is self-contained").isEqualTo("Ada bought Course X (on1) for 49.00 USD");
         assertThat(received("POST", "/contacts/[^/]+/notes")).extracting(b -> b.path("body").asText())
                 .contains("Ada bought Course X (on1) for 49.00 USD");
+        String contactId = highLevel.contact("note@example.com").getString("id");
+        assertThat(highLevel.sandbox().contactDetails(contactId).orElseThrow().getJsonArray("notes").encode())
+                .contains("Ada bought Course X (on1) for 49.00 USD");
 
         // HighLevel no longer knows the remembered contact: its note call answers 404 once
         highLevel.proxy().stubFor(post(urlPathMatching("/contacts/[^/]+/notes")).atPriority(1)
@@ -173,8 +193,10 @@ class ActionsIT {
     @Test
     void updateFields_upsertsTheContactWithItsCustomFields_neverTags() {
         Shop s = shop("Fields Shop");
-        s.rule("product.purchased", "update_fields",
-                "{\"fields\":{\"cf_last_product\":\"{{product.name}}\",\"cf_last_order\":\"{{order.id}} at {{occurred_at}}\"}}");
+        String product = setup().getJsonArray("customFields").getJsonObject(0).getString("id");
+        String order = setup().getJsonArray("customFields").getJsonObject(1).getString("id");
+        s.rule("product.purchased", "update_fields", "{\"fields\":{\"" + product + "\":\"{{product.name}}\",\"" + order
+                + "\":\"{{order.id}} at {{occurred_at}}\"}}");
         s.marketplace().deliver("evt_f1", Webhooks.order("fields@example.com", "of1", "p"));
         JsonNode done = s.marketplace().awaitActions("evt_f1", 1, status("succeeded")).get(0);
         assertThat(calls(done)).containsExactly("POST /contacts/upsert 200");
@@ -182,7 +204,10 @@ class ActionsIT {
                 .filter(b -> "fields@example.com".equals(b.path("email").asText())).findFirst().orElseThrow();
         assertThat(body.has("tags")).isFalse();
         assertThat(body.path("customFields")).extracting(f -> f.path("id").asText() + "=" + f.path("field_value").asText())
-                .containsExactlyInAnyOrder("cf_last_product=Course X", "cf_last_order=of1 at 2026-11-26T10:00:00Z");
+                .containsExactlyInAnyOrder(product + "=Course X", order + "=of1 at 2026-11-26T10:00:00Z");
+        String contactId = highLevel.contact("fields@example.com").getString("id");
+        assertThat(highLevel.sandbox().contactDetails(contactId).orElseThrow().getValue("customFields").toString())
+                .contains("Course X").contains("of1 at 2026-11-26T10:00:00Z");
     }
 
     @Test
@@ -252,6 +277,7 @@ class ActionsIT {
         Shop s = shop("Dry Shop");
         String id = s.rule("product.purchased", "upsert_opportunity",
                 "{\"pipeline_id\":\"pl_1\",\"stage_id\":\"st_1\",\"status\":\"open\",\"monetary_value\":\"item_price\"}");
+        // a dry run sends nothing, so made-up ids do
         int before = highLevel.exchanges().size();
         HttpResponse<String> r = s.marketplace().call("POST", "/rules/" + id + "/test", Webhooks.order("dry@example.com", "od1", "p"));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -261,7 +287,7 @@ class ActionsIT {
         assertThat(calls.get(0).path("note").asText()).contains("unless the contact id is already known");
         assertThat(calls.get(1).path("body").path("name").asText()).isEqualTo("Course X – dry@example.com");
         assertThat(calls.get(1).path("body").path("monetaryValue").decimalValue()).isEqualByComparingTo("49.00");
-        assertThat(calls.get(1).path("body").path("followers").get(0).asText()).isEqualTo("{contactId}");
+        assertThat(calls.get(1).path("body").path("contactId").asText()).isEqualTo("{contactId}");
         assertThat(highLevel.exchanges()).as("nothing sent").hasSize(before);
         int jobs = engine.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM action_job WHERE rule_id = :r")
                 .bind("r", id).mapTo(Integer.class).one());

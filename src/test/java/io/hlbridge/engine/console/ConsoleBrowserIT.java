@@ -3,33 +3,21 @@ package io.hlbridge.engine.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.Webhooks;
-import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -44,57 +32,35 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Saves a screenshot of each page into docs/screenshots/.
  */
 class ConsoleBrowserIT {
-    static final File CHROMIUM = new File("/usr/bin/chromium");
-    static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
     static final String MARKETPLACE = "Acme Courses";
     static final String EMAIL = "ada@example.com";
     static final String PRODUCT = "prod_course_x";
 
+    static ConsoleBrowser browser;
     static EngineUnderTest engine;
-    static WebDriver driver;
+    static ChromeDriver driver;
     static WebDriverWait wait;
-    static Path profile;
     static String base;
     static String marketplaceId;
     static String webhookSecret;
 
     @BeforeAll
     static void start() throws IOException {
-        Assumptions.assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
-                "needs Debian's chromium and chromium-driver (apt-get install -y chromium chromium-driver; .ci/run does)");
-        int port = EngineUnderTest.freePort();
-        base = "http://127.0.0.1:" + port;
-        // The OAuth redirect comes back to the same origin the console runs on, so its sessionStorage survives.
-        engine = EngineUnderTest.start(Map.of("ENGINE_HTTP_PORT", String.valueOf(port), "ENGINE_PUBLIC_URL", base));
-        JsonNode acme = createMarketplace(MARKETPLACE);
+        browser = ConsoleBrowser.start();
+        engine = browser.engine;
+        driver = browser.driver;
+        wait = browser.wait;
+        base = browser.base;
+        JsonNode acme = browser.createMarketplace(MARKETPLACE);
         marketplaceId = acme.path("id").asText();
         webhookSecret = acme.path("webhook_secret").asText();
-        createMarketplace("Other Store");
-
-        profile = Files.createTempDirectory("console-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.getPath());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--user-data-dir=" + profile, "--window-size=1280,900", "--lang=en-US");
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
-        driver = new ChromeDriver(service, options);
-        wait = new WebDriverWait(driver, Duration.ofSeconds(10), Duration.ofMillis(100));
+        browser.createMarketplace("Other Store");
     }
 
     @AfterAll
     static void stop() throws IOException {
-        if (driver != null) {
-            driver.quit();
-        }
-        if (engine != null) {
-            engine.close();
-        }
-        if (profile != null) {
-            try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (browser != null) {
+            browser.close();
         }
     }
 
@@ -126,6 +92,10 @@ class ConsoleBrowserIT {
         new Select(picker).selectByValue(marketplaceId);
         click(By.id("pick-submit"));
         waitForText(By.id("current-marketplace"), MARKETPLACE);
+        // the Overview is the first tab after sign-in (issue 13, console point 2)
+        wait.until(ExpectedConditions.attributeToBe(By.id("tab-overview"), "aria-selected", "true"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("overview-periods")));
+        openTab("tab-integrations");
         waitForText(By.id("integrations-list"), "No integration yet");
         assertThat(driver.findElement(By.id("tab-integrations")).getAttribute("aria-selected")).isEqualTo("true");
     }
@@ -143,6 +113,8 @@ class ConsoleBrowserIT {
         click(By.id("approve"));
         wait.until(ExpectedConditions.titleContains("HighLevel connected"));
         click(By.linkText("Back to the console"));
+        wait.until(ExpectedConditions.attributeToBe(By.id("tab-overview"), "aria-selected", "true"));
+        openTab("tab-integrations");
         WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(integrationRow("Main HighLevel")));
         assertThat(row.findElement(By.cssSelector(".badge")).getText()).isEqualTo("connected");
 
@@ -252,6 +224,7 @@ class ConsoleBrowserIT {
 
         String original = driver.getCurrentUrl();
         click(By.id("replay-entry"));
+        click(By.id("confirm-ok")); // replay is confirmed first (issue 13, console point 9)
         wait.until(d -> !d.getCurrentUrl().equals(original));
         new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(500)).until(d -> {
             d.navigate().refresh();
@@ -360,12 +333,8 @@ class ConsoleBrowserIT {
         }
     }
 
-    /** Clicks a tab and waits until the previous tab's content is gone (no stale clicks on old buttons). */
     private static void openTab(String tabId) {
-        WebElement previous = driver.findElement(By.cssSelector("#panel > *"));
-        click(By.id(tabId));
-        wait.until(ExpectedConditions.stalenessOf(previous));
-        wait.until(ExpectedConditions.attributeToBe(By.id(tabId), "aria-selected", "true"));
+        browser.openTab(tabId);
     }
 
     private static By integrationRow(String name) {
@@ -373,41 +342,18 @@ class ConsoleBrowserIT {
     }
 
     private static void click(By by) {
-        wait.until(ExpectedConditions.elementToBeClickable(by)).click();
+        browser.click(by);
     }
 
     private static void type(By by, String text) {
-        WebElement input = wait.until(ExpectedConditions.visibilityOfElementLocated(by));
-        input.clear();
-        input.sendKeys(text);
+        browser.type(by, text);
     }
 
     private static void waitForText(By by, String text) {
-        wait.until(ExpectedConditions.textToBePresentInElementLocated(by, text));
+        browser.waitForText(by, text);
     }
 
-    /** Saves the whole page (the window grown to the document's height) as docs/screenshots/{name}.png. */
     private static void shot(String name) {
-        Dimension size = driver.manage().window().getSize();
-        long height = (Long) ((JavascriptExecutor) driver).executeScript(
-                "return Math.ceil(Math.max(document.documentElement.scrollHeight, document.body.scrollHeight));");
-        driver.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(4000, Math.max(size.getHeight(), height + 160))));
-        try {
-            Path dir = Path.of(System.getProperty("basedir", ".")).resolve("docs/screenshots");
-            Files.createDirectories(dir);
-            File png = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
-            Files.copy(png.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            driver.manage().window().setSize(size);
-        }
-    }
-
-    private static JsonNode createMarketplace(String name) {
-        HttpResponse<String> r = engine.send("POST", "/api/v1/marketplaces", EngineUnderTest.OPERATOR_TOKEN,
-                "{\"name\":\"" + name + "\"}");
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return Json.read(r.body());
+        browser.shot(name);
     }
 }

@@ -18,6 +18,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.NumberSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.parser.OpenAPIParser;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.parser.core.models.ParseOptions;
@@ -25,9 +31,7 @@ import io.swagger.v3.parser.core.models.SwaggerParseResult;
 
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.allOf;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.anyOf;
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isRequest;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.isResponse;
-import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.messageContains;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.messageHasKey;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.methodIs;
 import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.pathContainsRegexp;
@@ -37,7 +41,8 @@ import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.response
 /**
  * Checks HTTP exchanges against HighLevel's official OpenAPI files (src/test/resources/highlevel-openapi,
  * copied verbatim from GoHighLevel/highlevel-api-docs, CC0): {@code apps/contacts.json} for {@code /contacts…},
- * {@code apps/opportunities.json} for {@code /opportunities…} and {@code apps/oauth.json} for {@code /oauth/…}.
+ * {@code apps/oauth.json} for {@code /oauth/…}, {@code apps/opportunities.json}, {@code apps/workflows.json} and
+ * {@code apps/locations.json} for {@code /opportunities…}, {@code /workflows…} and {@code /locations…}.
  *
  * <p>Paths are API paths as in the spec ({@code /contacts/upsert}), i.e. relative to the API base URL
  * ({@code https://services.leadconnectorhq.com}, or wherever a sandbox is mounted).
@@ -52,13 +57,18 @@ import static com.atlassian.oai.validator.whitelist.rule.WhitelistRules.response
  *   <li><b>Body of {@code GET /contacts/search/duplicate} 200</b>: the spec declares that response without
  *   content, so any body fails as "unexpected"; the real answer has one ({@code {"contact": …|null}}, notes
  *   §3.4). Accepted for that operation and status only; it cannot be schema-checked.</li>
- *   <li><b>{@code monetaryValue} of {@code POST /opportunities/upsert}</b> ({@code apps/opportunities.json}): the
- *   file declares it {@code "type": "object"} with the example {@code 220}, and a value is a number of the
- *   currency; a number there is accepted, for that operation and that property only.</li>
  *   <li><b>Kept strict on purpose</b>: the validator's default treats properties a schema does not declare as
  *   errors (stricter than plain OpenAPI). For requests that is faithful: HighLevel rejects them with 422
  *   "property X should not exist" (notes §3.3). For responses it means the sandbox sends only what the official
  *   schema declares (e.g. no {@code traceId} in error bodies, though the docs say every response has one).</li>
+ *   <li><b>Corrections of opportunities.json</b>, where the file cannot be what HighLevel runs (made on the
+ *   parsed model, {@code correctOpportunities}; everything else in those schemas is checked): UpsertOpportunityDto
+ *   lacks {@code contactId}, yet an upsert is for a contact (CreateDto requires it; every client sends it), so
+ *   it is added as a string; its {@code monetaryValue} is typed "object" with the example 220, so it is a number
+ *   (as in CreateDto); it requires {@code followers}, {@code isRemoveAllFollowers} and
+ *   {@code followersActionType}, which clients upserting a deal do not send, so only {@code pipelineId} and
+ *   {@code locationId} stay required. A pipeline's {@code stages} are typed as arrays of arrays; HighLevel answers
+ *   objects {@code {id, name, position}}.</li>
  *   <li><b>Servers / base path</b>: the spec's server is {@code https://services.leadconnectorhq.com} with no
  *   path component, so callers pass paths relative to the API base and nothing needs overriding.</li>
  *   <li><b>Trailing slash</b> ({@code /contacts/} in the spec): the validator's default, non-strict path
@@ -73,20 +83,51 @@ public final class HighLevelContract {
     /** Parser messages caused by known defects of the official files in operations the engine does not use. */
     private static final Set<String> KNOWN_SPEC_DEFECTS = Set.of("paths.'/contacts/bulk/tags/update/{type}'. "
             + "Declared path parameter type needs to be defined as a path parameter in path or operation level",
-            // opportunities.json: two response schemas declare "type": "array" without "items" (any items, then)
+            // opportunities.json: arrays of arrays without items; search is not used, stages are corrected
             "attribute components.schemas.SearchOpportunitiesResponseSchema.items is missing",
-            "attribute components.schemas.PipelinesResponseSchema.items is missing");
+            "attribute components.schemas.PipelinesResponseSchema.items is missing",
+            // locations.json: the same defect in operations the engine does not use (tasks, templates, timezones)
+            "attribute components.schemas.LocationTaskListSuccessfulResponseDto.items is missing",
+            "attribute components.schemas.SmsTemplateSchema.items is missing",
+            "attribute components.schemas.EmailTemplateSchema.items is missing",
+            "paths.'/locations/{locationId}/timezones'. Declared path parameter locationId needs to be defined as a "
+                    + "path parameter in path or operation level");
 
     private static volatile HighLevelContract instance;
 
     private final OpenApiInteractionValidator contacts;
     private final OpenApiInteractionValidator oauth;
     private final OpenApiInteractionValidator opportunities;
+    private final OpenApiInteractionValidator workflows;
+    private final OpenApiInteractionValidator locations;
 
     private HighLevelContract() {
-        this.contacts = validator("highlevel-openapi/apps/contacts.json");
-        this.oauth = validator("highlevel-openapi/apps/oauth.json");
-        this.opportunities = validator("highlevel-openapi/apps/opportunities.json");
+        this.contacts = validator("highlevel-openapi/apps/contacts.json", api -> { });
+        this.oauth = validator("highlevel-openapi/apps/oauth.json", api -> { });
+        this.opportunities = validator("highlevel-openapi/apps/opportunities.json", HighLevelContract::correctOpportunities);
+        this.workflows = validator("highlevel-openapi/apps/workflows.json", api -> { });
+        this.locations = validator("highlevel-openapi/apps/locations.json", api -> { });
+    }
+
+    /**
+     * The corrections of opportunities.json (see the class comment), made on the parsed model so that everything
+     * else in those schemas is still checked: UpsertOpportunityDto gains {@code contactId} (a string), its
+     * {@code monetaryValue} is a number, and only {@code pipelineId} and {@code locationId} stay required;
+     * a pipeline's {@code stages} are objects {@code {id, name, position}}.
+     */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void correctOpportunities(OpenAPI api) {
+        Schema upsert = api.getPaths().get("/opportunities/upsert").getPost().getRequestBody().getContent()
+                .get("application/json").getSchema();
+        upsert.addProperty("contactId", new StringSchema());
+        upsert.getProperties().put("monetaryValue", new NumberSchema());
+        upsert.setRequired(new ArrayList<>(List.of("pipelineId", "locationId")));
+        Schema answer = api.getPaths().get("/opportunities/pipelines").getGet().getResponses().get("200").getContent()
+                .get("application/json").getSchema();
+        Schema pipeline = ((Schema) answer.getProperties().get("pipelines")).getItems();
+        ((Schema) pipeline.getProperties().get("stages")).setItems(new ObjectSchema()
+                .addProperty("id", new StringSchema()).addProperty("name", new StringSchema())
+                .addProperty("position", new NumberSchema()));
     }
 
     /** The shared instance (parsing the specs takes a moment, so it is done once per JVM). */
@@ -103,7 +144,7 @@ public final class HighLevelContract {
         return c;
     }
 
-    private static OpenApiInteractionValidator validator(String resource) {
+    private static OpenApiInteractionValidator validator(String resource, Consumer<OpenAPI> corrections) {
         URL url = HighLevelContract.class.getClassLoader().getResource(resource);
         if (url == null) {
             throw new IllegalStateException("Missing test resource " + resource);
@@ -115,10 +156,7 @@ public final class HighLevelContract {
                                 responseStatusTypeIs(StatusType.SERVER_ERROR))))
                 .withRule("Duplicate search 200 has no declared body (see class comment)", allOf(isResponse(),
                         messageHasKey("validation.response.body.unexpected"), methodIs(PathItem.HttpMethod.GET),
-                        pathContainsRegexp("^/contacts/search/duplicate/?$"), responseStatusIs(200)))
-                .withRule("UpsertOpportunityDto.monetaryValue is declared an object, its example is 220 (see class comment)",
-                        allOf(isRequest(), messageHasKey("validation.request.body.schema.type"),
-                                pathContainsRegexp("^/opportunities/upsert$"), messageContains("/monetaryValue")));
+                        pathContainsRegexp("^/contacts/search/duplicate/?$"), responseStatusIs(200)));
         // Parsed here rather than by the validator, which refuses any spec with parser messages: contacts.json
         // declares {type} in '/contacts/bulk/tags/update/{type}' without a path parameter definition. That
         // operation is not used by the engine; that one known message is tolerated, any other fails the load.
@@ -132,6 +170,7 @@ public final class HighLevelContract {
         if (parsed.getOpenAPI() == null || !messages.isEmpty()) {
             throw new IllegalStateException("Cannot load " + resource + ": " + messages);
         }
+        corrections.accept(parsed.getOpenAPI());
         return OpenApiInteractionValidator.createFor(parsed.getOpenAPI())
                 .withWhitelist(whitelist)
                 .build();
@@ -141,13 +180,17 @@ public final class HighLevelContract {
         if (path.startsWith("/contacts")) return contacts;
         if (path.startsWith("/oauth/")) return oauth;
         if (path.startsWith("/opportunities")) return opportunities;
-        throw new IllegalArgumentException("Not a path of the HighLevel OAuth, Contacts or Opportunities API: " + path);
+        if (path.startsWith("/workflows")) return workflows;
+        if (path.startsWith("/locations")) return locations;
+        throw new IllegalArgumentException("Not a path of the HighLevel OAuth, Contacts, Opportunities, Workflows "
+                + "or Locations API: " + path);
     }
 
-    /** True for paths this contract covers ({@code /contacts…}, {@code /oauth/…}). */
+    /** True for paths this contract covers ({@code /contacts…}, {@code /oauth/…}, opportunities, workflows, locations). */
     public static boolean covers(String path) {
         return path.startsWith("/contacts") || path.startsWith("/oauth/token") || path.startsWith("/oauth/locationToken")
-                || path.startsWith("/oauth/installedLocations") || path.startsWith("/opportunities");
+                || path.startsWith("/oauth/installedLocations") || path.startsWith("/opportunities")
+                || path.startsWith("/workflows") || path.startsWith("/locations");
     }
 
     public ValidationReport validateRequest(String method, String path, Map<String, List<String>> query,

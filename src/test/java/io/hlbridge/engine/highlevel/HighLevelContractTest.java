@@ -64,6 +64,34 @@ class HighLevelContractTest {
     }
 
     @Test
+    void checksTheActionsBeyondTagsAgainstTheirFiles() {
+        Map<String, List<String>> json = Map.of("Content-Type", List.of("application/json"));
+        contract.assertRequestConforms("POST", "/opportunities/upsert", Map.of(), GOOD_HEADERS,
+                "{\"locationId\":\"l\",\"pipelineId\":\"p\",\"contactId\":\"c\",\"name\":\"n\","
+                        + "\"status\":\"won\",\"pipelineStageId\":\"s\",\"monetaryValue\":49.5}");
+        assertThat(contract.validateRequest("POST", "/opportunities/upsert", Map.of(), GOOD_HEADERS,
+                "{\"locationId\":\"l\",\"contactId\":\"c\"}").hasErrors()).as("missing pipelineId").isTrue();
+        assertThat(contract.validateRequest("POST", "/opportunities/upsert", Map.of(), GOOD_HEADERS,
+                "{\"locationId\":\"l\",\"pipelineId\":\"p\",\"status\":\"done\"}").hasErrors()).as("status enum").isTrue();
+        contract.assertResponseConforms("GET", "/opportunities/pipelines", 200, json,
+                "{\"pipelines\":[{\"id\":\"p\",\"name\":\"Sales\",\"stages\":[{\"id\":\"s\",\"name\":\"New\",\"position\":0}]}]}");
+        assertThatThrownBy(() -> contract.assertResponseConforms("GET", "/opportunities/pipelines", 200, json,
+                "{\"pipelines\":[{\"id\":\"p\",\"stages\":[\"New\"]}]}")).isInstanceOf(AssertionError.class);
+        assertThat(contract.validateRequest("GET", "/workflows/", Map.of(), GOOD_HEADERS, null).hasErrors())
+                .as("missing locationId query").isTrue();
+        assertThatThrownBy(() -> contract.assertResponseConforms("GET", "/workflows/", 200, json,
+                "{\"workflows\":[{\"id\":\"w\",\"version\":\"two\"}]}")).isInstanceOf(AssertionError.class);
+        assertThat(contract.validateRequest("POST", "/contacts/c/notes", Map.of(), GOOD_HEADERS, "{\"title\":\"t\"}")
+                .hasErrors()).as("note without body").isTrue();
+        assertThat(contract.validateRequest("POST", "/contacts/c/workflow/w", Map.of(), GOOD_HEADERS,
+                "{\"workflowId\":\"w\"}").hasErrors()).as("undeclared property").isTrue();
+        assertThat(contract.validateRequest("GET", "/locations/l/customFields", Map.of("model", List.of("deal")),
+                GOOD_HEADERS, null).hasErrors()).as("model enum").isTrue();
+        assertThatThrownBy(() -> contract.assertResponseConforms("GET", "/locations/l", 200, json,
+                "{\"location\":{\"id\":\"l\",\"name\":7}}")).isInstanceOf(AssertionError.class);
+    }
+
+    @Test
     void pathsRelativeToAMountedBase() {
         assertThat(HighLevelContract.apiPath("http://h:1/sandbox/highlevel",
                 java.net.URI.create("http://h:1/sandbox/highlevel/contacts/upsert"))).isEqualTo("/contacts/upsert");

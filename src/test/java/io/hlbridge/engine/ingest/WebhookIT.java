@@ -100,6 +100,41 @@ class WebhookIT {
         }
     }
 
+    /**
+     * Webhooks arriving together share one statement and commit (group commit): many different events, each
+     * delivered twice at once, are each stored once, answered accepted once and duplicate once, and each
+     * delivery has its own receipt in the log.
+     */
+    @Test
+    void eventsArrivingTogetherAreEachStoredOnce_withTheirOwnReceipts() throws Exception {
+        int events = 48;
+        ExecutorService pool = Executors.newFixedThreadPool(24);
+        try {
+            List<Callable<String>> calls = new ArrayList<>();
+            for (int i = 0; i < events; i++) {
+                String id = "evt_group_" + i;
+                String body = Webhooks.order("group" + i + "@example.com", "o-group-" + i, "prod_1");
+                calls.add(() -> id + ":" + Json.read(deliver(id, body).body()).path("status").asText());
+                calls.add(() -> id + ":" + Json.read(deliver(id, body).body()).path("status").asText());
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : pool.invokeAll(calls)) {
+                outcomes.add(f.get());
+            }
+            for (int i = 0; i < events; i++) {
+                assertThat(outcomes).as("evt_group_" + i).containsOnlyOnce("evt_group_" + i + ":accepted", "evt_group_" + i + ":duplicate");
+                assertThat(storedCount("evt_group_" + i)).isEqualTo(1);
+            }
+            var receipts = engine.jdbi().withHandle(h -> h.createQuery("""
+                    SELECT status, count(*) FROM event_log
+                     WHERE kind = 'event' AND event_id LIKE 'evt_group_%' GROUP BY status""")
+                    .map((rs, ctx) -> java.util.Map.entry(rs.getString(1), rs.getInt(2))).list());
+            assertThat(receipts).containsExactlyInAnyOrder(java.util.Map.entry("accepted", events), java.util.Map.entry("duplicate", events));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void badSignaturesAndStaleTimestampsAre401_andStoreNothing() {
         String body = Webhooks.order("ada@example.com", "o-1", "p");

@@ -106,7 +106,8 @@ class IntegrationsModuleTest {
         assertThat(urls.forState("s1")).isEqualTo("https://marketplace.example.test/v2/oauth/chooselocation"
                 + "?response_type=code&client_id=app%20id"
                 + "&redirect_uri=https%3A%2F%2Fengine.example.test%2Foauth%2Fhighlevel%2Fcallback"
-                + "&scope=contacts.readonly%20contacts.write&state=s1");
+                + "&scope=contacts.readonly%20contacts.write%20opportunities.readonly%20opportunities.write"
+                + "%20workflows.readonly%20locations%2FcustomFields.readonly%20locations.readonly&state=s1");
         assertThat(new AuthorizeUrls("https://x.test/auth?loginWindowOpenMode=self", "c", "http://e").forState("s"))
                 .startsWith("https://x.test/auth?loginWindowOpenMode=self&response_type=code&");
     }

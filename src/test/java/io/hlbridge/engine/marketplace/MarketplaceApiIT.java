@@ -91,16 +91,18 @@ class MarketplaceApiIT {
         JsonNode m = create("Rotating Shop");
         String id = m.path("id").asText();
         String oldSecret = m.path("webhook_secret").asText();
+        String body = Webhooks.order("ada@example.com", "o1", "p1");
+        // a webhook just before: the engine keeps this marketplace's current secret a few seconds
+        assertThat(engine.send(Webhooks.signed(engine.baseUrl(), id, oldSecret, "evt_before", body)).statusCode()).isEqualTo(202);
         HttpResponse<String> rotated = engine.send("POST", "/api/v1/marketplaces/" + id + "/rotate-secret", m.path("api_key").asText(), null);
         assertThat(rotated.statusCode()).isEqualTo(200);
         String newSecret = Json.read(rotated.body()).path("webhook_secret").asText();
         assertThat(newSecret).startsWith("whsec_").isNotEqualTo(oldSecret);
 
-        String body = Webhooks.order("ada@example.com", "o1", "p1");
         assertThat(engine.send(Webhooks.signed(engine.baseUrl(), id, oldSecret, "evt_old", body)).statusCode()).isEqualTo(202);
         assertThat(engine.send(Webhooks.signed(engine.baseUrl(), id, newSecret, "evt_new", body)).statusCode()).isEqualTo(202);
 
-        // once the grace period is over, only the new secret works
+        // once the grace period is over, only the new secret works, at once (the previous secret is never kept)
         engine.jdbi().useHandle(h -> h.execute("UPDATE marketplace SET previous_secret_expires_at = now() - interval '1 second' WHERE id = ?", id));
         assertThat(engine.send(Webhooks.signed(engine.baseUrl(), id, oldSecret, "evt_old2", body)).statusCode()).isEqualTo(401);
     }

@@ -86,7 +86,7 @@ public final class HighLevelHarness implements AutoCloseable {
     }
 
     /** Approves an authorize URL on the sandbox and follows its redirect to the engine's callback. */
-    public void approve(EngineUnderTest engine, String authorizeUrl) {
+    public static void approve(EngineUnderTest engine, String authorizeUrl) {
         String approveUrl = authorizeUrl.replace("/oauth/chooselocation?", "/oauth/chooselocation/approve?");
         HttpResponse<String> redirect = engine.send("GET", approveUrl, null, null);
         String location = redirect.headers().firstValue("Location")

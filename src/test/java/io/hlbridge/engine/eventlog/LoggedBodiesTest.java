@@ -1,0 +1,41 @@
+package io.hlbridge.engine.eventlog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.api.Json;
+import org.junit.jupiter.api.Test;
+
+class LoggedBodiesTest {
+
+    @Test
+    void masksSecretLookingKeysAndValues_keepsTheRest() {
+        String logged = LoggedBodies.forLog("""
+                {"email":"a@example.com","accessToken":"at-1","nested":{"client_secret":"cs","items":[{"Signature":"sig"}]},
+                 "tokens":["t1","t2"],"auth":"Bearer abc","note":"whsec_abc","author":"Ada","empty":null}""");
+        JsonNode body = Json.read(logged);
+        assertThat(body.path("email").asText()).isEqualTo("a@example.com");
+        assertThat(body.path("author").asText()).isEqualTo("Ada");
+        assertThat(body.path("empty").isNull()).isTrue();
+        assertThat(body.path("accessToken").asText()).isEqualTo(LoggedBodies.MASK);
+        assertThat(body.path("nested").path("client_secret").asText()).isEqualTo(LoggedBodies.MASK);
+        assertThat(body.path("nested").path("items").get(0).path("Signature").asText()).isEqualTo(LoggedBodies.MASK);
+        assertThat(body.path("tokens").asText()).isEqualTo(LoggedBodies.MASK);
+        assertThat(body.path("auth").asText()).isEqualTo(LoggedBodies.MASK);
+        assertThat(body.path("note").asText()).isEqualTo(LoggedBodies.MASK);
+        assertThat(logged).doesNotContain("at-1", "cs\"", "sig\"", "t1", "abc");
+    }
+
+    @Test
+    void cutsLongBodiesAndKeepsTextThatIsNotJson() {
+        assertThat(LoggedBodies.forLog(null)).isNull();
+        assertThat(LoggedBodies.forLog("")).isNull();
+        assertThat(LoggedBodies.forLog("<html>Bad gateway</html>")).isEqualTo("<html>Bad gateway</html>");
+        assertThat(LoggedBodies.forLog("Bearer xyz")).isEqualTo(LoggedBodies.MASK);
+        String cut = LoggedBodies.forLog("x".repeat(10_000));
+        assertThat(cut).startsWith("x".repeat(LoggedBodies.MAX_CHARS)).endsWith("[cut: 10000 characters in all]");
+        assertThat(cut.length()).isLessThan(LoggedBodies.MAX_CHARS + 50);
+        // a NUL (never storable in PostgreSQL text or jsonb) is replaced, not refused
+        assertThat(LoggedBodies.forLog("a\u0000b")).doesNotContain("\u0000");
+    }
+}
