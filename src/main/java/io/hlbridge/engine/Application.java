@@ -33,9 +33,9 @@ public final class Application {
         if (explicit != null && !explicit.isBlank()) {
             return explicit;
         }
-        // the two folders named, not "routes/**": inside a jar Camel finds routes/sources/x.camel.yaml by that
+        // the folders named, not "routes/**": inside a jar Camel finds routes/sources/x.camel.yaml by that
         // pattern but then opens it as routes/x.camel.yaml, and java -jar outside a checkout failed to start
         String base = Files.isDirectory(Path.of("routes")) ? "file:routes/" : "classpath:routes/";
-        return base + "*.camel.yaml," + base + "sources/*.camel.yaml";
+        return base + "*.camel.yaml," + base + "sources/*.camel.yaml," + base + "actions/*.camel.yaml";
     }
 }

@@ -1,8 +1,10 @@
 package io.hlbridge.engine;
 
+import io.hlbridge.engine.actions.ActionCatalog;
 import io.hlbridge.engine.api.AdminAuth;
 import io.hlbridge.engine.api.HttpFallbacks;
 import io.hlbridge.engine.api.HttpReplies;
+import io.hlbridge.engine.api.OpenApiDocument;
 import io.hlbridge.engine.api.RawFormBodies;
 import io.hlbridge.engine.console.ConsoleFiles;
 import io.hlbridge.engine.crypto.SecretBox;
@@ -136,6 +138,13 @@ public class EngineConfiguration implements CamelConfiguration {
                     if (sandboxToMount != null) {
                         sandboxToMount.mountOn(context);
                     }
+                    // the route files' action declarations, checked now rather than at the first rule or job
+                    ActionCatalog actions = context.getRegistry().lookupByNameAndType("actionCatalog", ActionCatalog.class);
+                    try {
+                        LOG.info("Actions: {}", String.join(", ", actions.ids()));
+                    } catch (RuntimeException badDeclaration) {
+                        LOG.error("The action route files (routes/actions/) are wrong: {}", badDeclaration.getMessage());
+                    }
                     HttpFallbacks.install(context, httpPort);
                     RawFormBodies.install(context, httpPort);
                     HealthCheckRegistry.get(context).register(
@@ -179,7 +188,11 @@ public class EngineConfiguration implements CamelConfiguration {
         EventLog eventLog = new EventLog();
         ActionQueue queue = new ActionQueue(dataSource, eventLog);
         TriggerDeriver deriver = new TriggerDeriver(settings.delinquentAfter(), settings.prospectDelay());
-        TriggerDispatch dispatch = new TriggerDispatch(queue);
+        // the actions routes/actions/*.camel.yaml declare (bound when the routes load, read when first needed)
+        ActionCatalog actions = ActionCatalog.of(context);
+        registry.bind("actionCatalog", actions);
+        registry.bind("openApiDocument", new OpenApiDocument(actions));
+        TriggerDispatch dispatch = new TriggerDispatch(queue, actions);
         LocationPacer pacer = new LocationPacer(dataSource);
         HighLevelResponses responses = new HighLevelResponses(pacer);
 
@@ -194,7 +207,7 @@ public class EngineConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("integrationStore", IntegrationStore.class), requests));
         registry.bind("highLevelResponses", responses);
         registry.bind("highLevelAuth", new HighLevelAuth(registry.lookupByNameAndType("highLevelTokens", HighLevelTokens.class),
-                pacer, responses));
+                pacer, responses, actions));
         registry.bind("contactRefs", new ContactRefs(jdbi));
         registry.bind("triggersApi", new TriggersApi(settings.prospectDelay(), settings.delinquentAfter()));
         registry.bind("eventReceipts", new EventReceipts());
@@ -202,7 +215,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog),
                 new RetryNow(jdbi, eventLog)));
         StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);
-        registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi), jdbi));
+        registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi, actions, context), jdbi, actions));
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()
                 + "?throwExceptionOnFailure=false&deleteWithBody=true");
     }

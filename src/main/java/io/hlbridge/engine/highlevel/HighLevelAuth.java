@@ -1,5 +1,6 @@
 package io.hlbridge.engine.highlevel;
 
+import io.hlbridge.engine.actions.ActionCatalog;
 import io.hlbridge.engine.work.ActionExchange;
 import io.hlbridge.engine.work.ActionJob;
 import io.hlbridge.engine.work.LocationPacer;
@@ -21,11 +22,13 @@ public final class HighLevelAuth {
     private final HighLevelTokens tokens;
     private final LocationPacer pacer;
     private final HighLevelResponses responses;
+    private final ActionCatalog actions;
 
-    public HighLevelAuth(HighLevelTokens tokens, LocationPacer pacer, HighLevelResponses responses) {
+    public HighLevelAuth(HighLevelTokens tokens, LocationPacer pacer, HighLevelResponses responses, ActionCatalog actions) {
         this.tokens = tokens;
         this.pacer = pacer;
         this.responses = responses;
+        this.actions = actions;
     }
 
     public void authorize(Exchange exchange) {
@@ -93,15 +96,13 @@ public final class HighLevelAuth {
     }
 
     /**
-     * How many calls this action will make from here: an upsert is followed by a tags call (add_tags,
-     * or create_contact with tags), a duplicate search usually by a tags removal; otherwise one.
+     * How many calls this action will make from the one about to be sent on, as its declaration lists
+     * them (routes/actions/<action>.camel.yaml): an upsert followed by a tags call counts two, a
+     * remembered contact's tags call one.
      */
-    static int expectedCalls(Exchange exchange, ActionJob job) {
-        String path = exchange.getProperty(ActionExchange.REQUEST_PATH, String.class);
-        if ("/contacts/upsert".equals(path)) {
-            return job.action().equals("add_tags") || !job.tags().isEmpty() ? 2 : 1;
-        }
-        return "/contacts/search/duplicate".equals(path) ? 2 : 1;
+    int expectedCalls(Exchange exchange, ActionJob job) {
+        return actions.require(job.action()).declaration().callsFrom(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
+                exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), !job.tags().isEmpty());
     }
 
     /** Called after a 401: records it, and gets a fresh token (or the integration needs reconnecting). */

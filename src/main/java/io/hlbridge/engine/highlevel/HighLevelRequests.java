@@ -1,5 +1,7 @@
 package io.hlbridge.engine.highlevel;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.triggers.Customer;
@@ -35,12 +37,82 @@ public final class HighLevelRequests {
 
     public void addTags(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
-        prepare(exchange, "POST", "/contacts/" + ActionExchange.contactId(exchange) + "/tags", null, Json.write(tagsBody(job.tags())));
+        prepare(exchange, "POST", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/tags", null, Json.write(tagsBody(job.tags())));
     }
 
     public void removeTags(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
-        prepare(exchange, "DELETE", "/contacts/" + ActionExchange.contactId(exchange) + "/tags", null, Json.write(tagsBody(job.tags())));
+        prepare(exchange, "DELETE", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/tags", null, Json.write(tagsBody(job.tags())));
+    }
+
+    /** update_fields: the upsert of create_contact plus the rule's custom fields (rendered), still WITHOUT tags. */
+    public void upsertContactWithFields(Exchange exchange) {
+        ActionJob job = ActionExchange.job(exchange);
+        ObjectNode body = upsertBody(job.customer(), job.locationId(), job.source());
+        body.set("customFields", customFields(job.params().path("fields")));
+        prepare(exchange, "POST", "/contacts/upsert", null, Json.write(body));
+    }
+
+    /** add_to_workflow: {@code POST /contacts/{contactId}/workflow/{workflowId}} ({@code CreateWorkflowDto}, nothing in it). */
+    public void addToWorkflow(Exchange exchange) {
+        prepare(exchange, "POST", workflowPath(exchange), null, "{}");
+    }
+
+    /** remove_from_workflow: {@code DELETE /contacts/{contactId}/workflow/{workflowId}}. */
+    public void removeFromWorkflow(Exchange exchange) {
+        prepare(exchange, "DELETE", workflowPath(exchange), null, "{}");
+    }
+
+    /** add_note: {@code POST /contacts/{contactId}/notes {"body": …}} (the rendered template). */
+    public void addNote(Exchange exchange) {
+        ActionJob job = ActionExchange.job(exchange);
+        ObjectNode body = Json.object();
+        body.put("body", job.params().path("body").asText(""));
+        prepare(exchange, "POST", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/notes", null, Json.write(body));
+    }
+
+    /** upsert_opportunity: {@code POST /opportunities/upsert} for the contact and the rule's pipeline. */
+    public void upsertOpportunity(Exchange exchange) {
+        ActionJob job = ActionExchange.job(exchange);
+        prepare(exchange, "POST", "/opportunities/upsert", null,
+                Json.write(opportunityBody(job.params(), job.eventValues(), job.locationId(), ActionExchange.contactId(exchange))));
+    }
+
+    /**
+     * The body of {@code UpsertOpportunityDto} (opportunities.json, as HighLevelContract corrects it: the
+     * file lacks {@code contactId}, yet an opportunity belongs to a contact): the rule's pipeline, stage,
+     * status and name (rendered); the value is the order's total or the item's price in the currency's
+     * major unit, or left out.
+     */
+    public static ObjectNode opportunityBody(JsonNode params, JsonNode eventValues, String locationId, String contactId) {
+        ObjectNode body = Json.object();
+        body.put("pipelineId", params.path("pipeline_id").asText());
+        body.put("locationId", locationId);
+        body.put("contactId", contactId);
+        body.put("pipelineStageId", params.path("stage_id").asText());
+        body.put("status", params.path("status").asText("open"));
+        putIfPresent(body, "name", params.path("name").asText(null));
+        String value = switch (params.path("monetary_value").asText("none")) {
+            case "order_total" -> eventValues.path("order.total").asText(null);
+            case "item_price" -> eventValues.path("item.price").asText(null);
+            default -> null;
+        };
+        if (value != null) {
+            body.put("monetaryValue", new java.math.BigDecimal(value));
+        }
+        return body;
+    }
+
+    /** {@code {"<field id>": "text"}} → {@code [{"id": …, "field_value": "text"}]} ({@code TextField}). */
+    public static ArrayNode customFields(JsonNode fields) {
+        ArrayNode out = Json.MAPPER.createArrayNode();
+        fields.fields().forEachRemaining(f -> out.addObject().put("id", f.getKey()).put("field_value", f.getValue().asText()));
+        return out;
+    }
+
+    private static String workflowPath(Exchange exchange) {
+        ActionJob job = ActionExchange.job(exchange);
+        return "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/workflow/" + segment(job.params().path("workflow_id").asText());
     }
 
     public void searchDuplicate(Exchange exchange) {
@@ -107,6 +179,11 @@ public final class HighLevelRequests {
         if (value != null && !value.isBlank()) {
             body.put(field, value);
         }
+    }
+
+    /** An id as one path segment (spaces as %20, a slash escaped). */
+    private static String segment(String s) {
+        return encode(s).replace("+", "%20");
     }
 
     private static String encode(String s) {

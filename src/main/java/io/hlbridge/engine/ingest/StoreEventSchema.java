@@ -52,7 +52,7 @@ public final class StoreEventSchema {
     }
 
     /** {@code $.items[0].price_cents} → {@code items[0].price_cents}; a missing required property is named itself. */
-    static String field(ValidationMessage v) {
+    public static String field(ValidationMessage v) {
         var location = v.getInstanceLocation();
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < location.getNameCount(); i++) {
@@ -70,7 +70,7 @@ public final class StoreEventSchema {
         return path.isEmpty() ? "(body)" : path;
     }
 
-    static String message(ValidationMessage v) {
+    public static String message(ValidationMessage v) {
         return switch (v.getType()) {
             case "required" -> "is required";
             case "enum" -> "must be one of " + allowed(v.getSchemaNode());

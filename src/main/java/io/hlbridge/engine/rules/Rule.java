@@ -7,7 +7,7 @@ import java.util.List;
 
 /** A rule (spec §4): when TRIGGER happens (for PRODUCT, or any product), do ACTION in INTEGRATION. */
 public record Rule(String id, String marketplaceId, String scope, String productId, String trigger,
-                   String integrationId, String action, List<String> tags, boolean enabled,
+                   String integrationId, String action, List<String> tags, ObjectNode params, boolean enabled,
                    OffsetDateTime createdAt, OffsetDateTime updatedAt) {
 
     public ObjectNode view() {
@@ -20,6 +20,7 @@ public record Rule(String id, String marketplaceId, String scope, String product
         o.put("action", action);
         var t = o.putArray("tags");
         tags.forEach(t::add);
+        o.set("params", params == null ? Json.object() : params.deepCopy());
         o.put("enabled", enabled);
         o.put("created_at", createdAt.toInstant().toString());
         o.put("updated_at", updatedAt.toInstant().toString());

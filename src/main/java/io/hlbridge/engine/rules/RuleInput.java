@@ -2,6 +2,7 @@ package io.hlbridge.engine.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.actions.ActionCatalog;
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.triggers.TriggerCatalog;
 import java.util.ArrayList;
@@ -16,25 +17,27 @@ import java.util.Set;
  * its field. Tags are trimmed and de-duplicated (case-insensitively, keeping the first spelling).
  */
 public record RuleInput(String scope, String productId, String trigger, String integrationId, String action,
-                        List<String> tags, boolean enabled) {
+                        List<String> tags, ObjectNode params, boolean enabled) {
     static final Set<String> SCOPES = Set.of("global", "product");
-    static final Set<String> ACTIONS = Set.of("create_contact", "add_tags", "remove_tags");
     static final int MAX_TAGS = 20;
     static final int MAX_TAG_LENGTH = 100;
     /** As in the webhooks' schema: a longer product id could never match, and its index row would not fit. */
     static final int MAX_PRODUCT_ID_LENGTH = 255;
 
-    /** A whole rule (POST, PUT). */
-    public static RuleInput from(ObjectNode body) {
-        return from(body, null);
+    /** A whole rule (POST, PUT), its action one of {@code actions}. */
+    public static RuleInput from(ObjectNode body, ActionCatalog actions) {
+        return from(body, null, actions);
     }
 
-    /** A PATCH: fields absent from the body keep the existing rule's values. */
-    public static RuleInput patch(Rule existing, ObjectNode body) {
-        return from(body, existing);
+    /**
+     * A PATCH: fields absent from the body keep the existing rule's values (its params too, unless the
+     * action changes: another action's params mean nothing to the new one).
+     */
+    public static RuleInput patch(Rule existing, ObjectNode body, ActionCatalog actions) {
+        return from(body, existing, actions);
     }
 
-    private static RuleInput from(ObjectNode body, Rule base) {
+    private static RuleInput from(ObjectNode body, Rule base, ActionCatalog actions) {
         String scope = text(body, "scope", base == null ? null : base.scope());
         String trigger = text(body, "trigger", base == null ? null : base.trigger());
         String integrationId = text(body, "integration_id", base == null ? null : base.integrationId());
@@ -68,15 +71,24 @@ public record RuleInput(String scope, String productId, String trigger, String i
             throw ProblemException.invalidField("integration_id", "is required");
         }
         if (action == null) {
-            throw ProblemException.invalidField("action", "is required: one of " + ACTIONS);
+            throw ProblemException.invalidField("action", "is required: one of " + String.join(", ", actions.ids()));
         }
-        if (!ACTIONS.contains(action)) {
-            throw ProblemException.invalidField("action", "must be one of create_contact, add_tags, remove_tags");
-        }
+        ActionCatalog.Declared declared = actions.find(action).orElseThrow(() -> ProblemException.invalidField("action",
+                "must be one of " + String.join(", ", actions.ids()) + " (see GET /api/v1/actions)"));
+        String tagUse = declared.declaration().getTags();
         List<String> tags = body.has("tags") ? tags(body.get("tags")) : base == null ? List.of() : base.tags();
-        if (!action.equals("create_contact") && tags.isEmpty()) {
+        if (tagUse.equals("required") && tags.isEmpty()) {
             throw ProblemException.invalidField("tags", "is required for " + action + ": 1 to 20 tags");
         }
+        if (tagUse.equals("none")) {
+            if (body.has("tags") && !tags.isEmpty()) {
+                throw ProblemException.invalidField("tags", action + " takes no tags; its settings are in params");
+            }
+            tags = List.of();
+        }
+        boolean sameAction = base != null && base.action().equals(action);
+        JsonNode rawParams = body.has("params") ? body.get("params") : sameAction ? base.params() : null;
+        ObjectNode params = declared.params().check(rawParams);
         boolean enabled = base == null || base.enabled();
         if (body.has("enabled")) {
             JsonNode e = body.get("enabled");
@@ -86,7 +98,7 @@ public record RuleInput(String scope, String productId, String trigger, String i
             enabled = e.asBoolean();
         }
         return new RuleInput(scope, productId == null ? null : productId.trim(), trigger, integrationId.trim(), action,
-                tags, enabled);
+                tags, params, enabled);
     }
 
     private static String text(ObjectNode body, String field, String fallback) {

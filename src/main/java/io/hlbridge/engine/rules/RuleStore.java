@@ -1,5 +1,7 @@
 package io.hlbridge.engine.rules;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.crypto.Tokens;
 import java.sql.Array;
@@ -44,11 +46,12 @@ public final class RuleStore {
             requireIntegration(h, marketplaceId, in.integrationId());
             String id = Tokens.id("rul");
             h.createUpdate("""
-                    INSERT INTO rule (id, marketplace_id, scope, product_id, trigger, integration_id, action, tags, enabled)
-                    VALUES (:id, :m, :scope, :product, :trigger, :integration, :action, :tags, :enabled)""")
+                    INSERT INTO rule (id, marketplace_id, scope, product_id, trigger, integration_id, action, tags, params, enabled)
+                    VALUES (:id, :m, :scope, :product, :trigger, :integration, :action, :tags, CAST(:params AS jsonb), :enabled)""")
                     .bind("id", id).bind("m", marketplaceId).bind("scope", in.scope()).bind("product", in.productId())
                     .bind("trigger", in.trigger()).bind("integration", in.integrationId()).bind("action", in.action())
-                    .bindArray("tags", String.class, in.tags()).bind("enabled", in.enabled())
+                    .bindArray("tags", String.class, in.tags()).bind("params", Json.write(in.params()))
+                    .bind("enabled", in.enabled())
                     .execute();
             return find(h, marketplaceId, id).orElseThrow();
         });
@@ -59,11 +62,13 @@ public final class RuleStore {
             requireIntegration(h, marketplaceId, in.integrationId());
             int n = h.createUpdate("""
                     UPDATE rule SET scope = :scope, product_id = :product, trigger = :trigger, integration_id = :integration,
-                                    action = :action, tags = :tags, enabled = :enabled, updated_at = now()
+                                    action = :action, tags = :tags, params = CAST(:params AS jsonb), enabled = :enabled,
+                                    updated_at = now()
                      WHERE marketplace_id = :m AND id = :id""")
                     .bind("id", id).bind("m", marketplaceId).bind("scope", in.scope()).bind("product", in.productId())
                     .bind("trigger", in.trigger()).bind("integration", in.integrationId()).bind("action", in.action())
-                    .bindArray("tags", String.class, in.tags()).bind("enabled", in.enabled())
+                    .bindArray("tags", String.class, in.tags()).bind("params", Json.write(in.params()))
+                    .bind("enabled", in.enabled())
                     .execute();
             return n == 1 ? find(h, marketplaceId, id) : Optional.<Rule>empty();
         });
@@ -87,7 +92,7 @@ public final class RuleStore {
         return new Rule(rs.getString("id"), rs.getString("marketplace_id"), rs.getString("scope"),
                 rs.getString("product_id"), rs.getString("trigger"), rs.getString("integration_id"),
                 rs.getString("action"), tags == null ? List.of() : Arrays.asList((String[]) tags.getArray()),
-                rs.getBoolean("enabled"), rs.getObject("created_at", OffsetDateTime.class),
+                (ObjectNode) Json.read(rs.getString("params")), rs.getBoolean("enabled"), rs.getObject("created_at", OffsetDateTime.class),
                 rs.getObject("updated_at", OffsetDateTime.class));
     }
 }

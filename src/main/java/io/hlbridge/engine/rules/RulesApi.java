@@ -1,6 +1,7 @@
 package io.hlbridge.engine.rules;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.actions.ActionCatalog;
 import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
@@ -15,11 +16,13 @@ public final class RulesApi {
     private final RuleStore store;
     private final RuleDryRun dryRun;
     private final Jdbi jdbi;
+    private final ActionCatalog actions;
 
-    public RulesApi(RuleStore store, RuleDryRun dryRun, Jdbi jdbi) {
+    public RulesApi(RuleStore store, RuleDryRun dryRun, Jdbi jdbi, ActionCatalog actions) {
         this.store = store;
         this.dryRun = dryRun;
         this.jdbi = jdbi;
+        this.actions = actions;
     }
 
     public void list(Exchange exchange) {
@@ -35,7 +38,7 @@ public final class RulesApi {
     }
 
     public void create(Exchange exchange) {
-        RuleInput in = RuleInput.from(body(exchange));
+        RuleInput in = RuleInput.from(body(exchange), actions);
         HttpReplies.json(exchange, 201, store.create(marketplace(exchange), in).view());
     }
 
@@ -45,13 +48,13 @@ public final class RulesApi {
 
     public void replace(Exchange exchange) {
         existing(exchange);
-        RuleInput in = RuleInput.from(body(exchange));
+        RuleInput in = RuleInput.from(body(exchange), actions);
         HttpReplies.json(exchange, 200, store.replace(marketplace(exchange), ruleId(exchange), in).orElseThrow(() -> notFound(exchange)).view());
     }
 
     public void patch(Exchange exchange) {
         Rule rule = existing(exchange);
-        RuleInput in = RuleInput.patch(rule, body(exchange));
+        RuleInput in = RuleInput.patch(rule, body(exchange), actions);
         HttpReplies.json(exchange, 200, store.replace(marketplace(exchange), rule.id(), in).orElseThrow(() -> notFound(exchange)).view());
     }
 
@@ -66,6 +69,11 @@ public final class RulesApi {
     public void test(Exchange exchange) {
         Rule rule = existing(exchange);
         HttpReplies.json(exchange, 200, dryRun.run(rule, exchange.getMessage().getBody(byte[].class)));
+    }
+
+    /** {@code GET /api/v1/actions}: the actions the route files declare (spec §4). */
+    public void actions(Exchange exchange) {
+        HttpReplies.json(exchange, 200, actions.view());
     }
 
     /** {@code GET …/products}: products seen in this marketplace's events, for product rules. */

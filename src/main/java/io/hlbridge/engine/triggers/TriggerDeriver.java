@@ -58,16 +58,17 @@ public final class TriggerDeriver {
             Customer customer = Customer.from(event.path("customer"));
             return items(event).stream()
                     .map(item -> new DerivedTrigger("prospect.created", item.productId(), item.productName(), customer,
-                            true, "after the prospect delay (" + prospectDelay + ") unless bought meanwhile"))
+                            true, "after the prospect delay (" + prospectDelay + ") unless bought meanwhile",
+                            EventFacts.of(event, occurredAt(event).orElse(Instant.now()))))
                     .toList();
         }
         return derive(event, Instant.now(), DerivationState.FRESH);
     }
 
     private List<DerivedTrigger> derive(JsonNode event, Instant acceptedAt, DerivationState state) {
-        Outcome out = new Outcome(Customer.from(event.path("customer")));
-        String email = Inbox.orderingKey(event); // the customer, as the inbox orders their events
         Instant occurredAt = occurredAt(event).orElse(acceptedAt);
+        Outcome out = new Outcome(Customer.from(event.path("customer")), EventFacts.of(event, occurredAt));
+        String email = Inbox.orderingKey(event); // the customer, as the inbox orders their events
         switch (event.path("type").asText()) {
             case "order.completed" -> order(event, email, occurredAt, state, out);
             case "refund.created" -> refund(event, state, out);
@@ -238,20 +239,22 @@ public final class TriggerDeriver {
         }
 
         private final Customer customer;
+        private final EventFacts facts;
         private final List<Entry> entries = new ArrayList<>();
 
-        Outcome(Customer customer) {
+        Outcome(Customer customer, EventFacts facts) {
             this.customer = customer;
+            this.facts = facts;
         }
 
         void candidate(String trigger, String productId, String productName, String dedupeKey,
                        String firedMessage, String alreadyMessage) {
             entries.add(new Entry(null, new Fact(trigger, dedupeKey),
-                    new DerivedTrigger(trigger, productId, productName, customer, true, firedMessage), alreadyMessage));
+                    new DerivedTrigger(trigger, productId, productName, customer, true, firedMessage, facts), alreadyMessage));
         }
 
         void suppressed(String trigger, String productId, String productName, String message) {
-            entries.add(new Entry(new DerivedTrigger(trigger, productId, productName, customer, false, message),
+            entries.add(new Entry(new DerivedTrigger(trigger, productId, productName, customer, false, message, facts),
                     null, null, null));
         }
 
@@ -267,7 +270,7 @@ public final class TriggerDeriver {
                 } else {
                     DerivedTrigger t = entry.ifNew;
                     triggers.add(new DerivedTrigger(t.trigger(), t.productId(), t.productName(), t.customer(), false,
-                            entry.ifKnown));
+                            entry.ifKnown, t.facts()));
                 }
             }
             return triggers;

@@ -1,5 +1,6 @@
 package io.hlbridge.engine.work;
 
+import io.hlbridge.engine.actions.UnknownAction;
 import io.hlbridge.engine.db.DatabaseOutage;
 import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.highlevel.HighLevelFailure;
@@ -51,11 +52,6 @@ public final class ActionOutcomes {
         exchange.setProperty(ActionExchange.OUTCOME_MESSAGE, "no contact with this email in HighLevel: nothing to remove");
     }
 
-    /** The content-based router found no route for the job's action. */
-    public void unknownAction(Exchange exchange) {
-        throw new UnknownAction(exchange.getProperty("action", String.class));
-    }
-
     public void succeeded(Exchange exchange) {
         Outcome outcome = successOf(exchange);
         finish(exchange, ActionExchange.job(exchange), outcome.status(), null, outcome.message(), true);
@@ -84,8 +80,32 @@ public final class ActionOutcomes {
         return exchange.getProperty(ActionExchange.LEARNED_CONTACT_ID, String.class);
     }
 
+    // ---- the outcomes of an attempt that threw (spec §5's table), one per onException clause of
+    // ---- routeConfiguration action-outcomes (deliver-actions.camel.yaml)
+
+    /** PacedLater: the location's next free slot is later; the job waits for it, no attempt counted. */
+    public void deferred(Exchange exchange) {
+        ActionJob job = ActionExchange.job(exchange);
+        Outcome outcome = deferredOf(causeOf(exchange, PacedLater.class));
+        queue.deferToSlot(job, outcome.dueAt(), ActionExchange.calls(exchange), learned(exchange));
+    }
+
+    /** IntegrationNeedsReconnect: {@code waiting} until the integration is connected, no attempt counted. */
+    public void waiting(Exchange exchange) {
+        write(exchange, waitingOf(causeOf(exchange, IntegrationNeedsReconnect.class)));
+    }
+
+    /** UnknownAction, or HighLevel refused the request (other 4xx, a contact still gone): {@code failed} at once. */
     public void failed(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        write(exchange, failedOf(rootOf(caught(exchange))));
+    }
+
+    /**
+     * 429, 5xx, no answer, the engine's database unreachable, anything unexpected: {@code retrying} on
+     * the {@link RetrySchedule}, {@code failed} once it gives up.
+     */
+    public void retrying(Exchange exchange) {
+        Throwable caught = caught(exchange);
         ActionJob job = ActionExchange.job(exchange);
         if (job == null) {
             LOG.error("an action could not start", caught);
@@ -97,19 +117,36 @@ public final class ActionOutcomes {
         } else if (!known(cause)) {
             LOG.warn("action {} failed unexpectedly; it will be retried", job.logId(), caught);
         }
-        Outcome outcome = failureOf(job, caught, Instant.now(), retries);
-        if (outcome.status().equals("deferred")) {
-            queue.deferToSlot(job, outcome.dueAt(), ActionExchange.calls(exchange), learned(exchange));
+        write(exchange, retryingOf(job, caught, Instant.now(), retries));
+    }
+
+    private void write(Exchange exchange, Outcome outcome) {
+        ActionJob job = ActionExchange.job(exchange);
+        if (job == null) {
+            LOG.error("an action could not start: {}", outcome.message());
             return;
         }
         finish(exchange, job, outcome.status(), outcome.dueAt(), outcome.message(), outcome.countsAsAttempt());
     }
 
+    private static Throwable caught(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    }
+
+    private static <T extends Throwable> T causeOf(Exchange exchange, Class<T> type) {
+        for (Throwable c = caught(exchange); c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        throw new IllegalStateException("no " + type.getSimpleName() + " caught", caught(exchange));
+    }
+
     /**
-     * The outcome table of spec §5 for an attempt that threw {@code caught}: {@code deferred} to the
-     * pacing slot; {@code waiting} (not an attempt) while the integration needs reconnecting;
-     * {@code failed} at once on a rejection (other 4xx); otherwise {@code retrying} on the
-     * {@link RetrySchedule} (429, 5xx, no answer, anything unexpected), {@code failed} once it gives up.
+     * The outcome table of spec §5 for an attempt that threw {@code caught}, as the onException clauses
+     * pick it: {@code deferred} to the pacing slot; {@code waiting} (not an attempt) while the integration
+     * needs reconnecting; {@code failed} at once on a rejection (other 4xx) or an unknown action;
+     * otherwise {@code retrying} on the {@link RetrySchedule}, {@code failed} once it gives up.
      */
     static Outcome failureOf(ActionJob job, Throwable caught, Instant now) {
         return failureOf(job, caught, now, RetrySchedule.DEFAULT);
@@ -118,17 +155,31 @@ public final class ActionOutcomes {
     static Outcome failureOf(ActionJob job, Throwable caught, Instant now, RetrySchedule retries) {
         Throwable cause = rootOf(caught);
         if (cause instanceof PacedLater paced) {
-            return new Outcome("deferred", paced.slot(), null, false);
+            return deferredOf(paced);
         }
         if (cause instanceof IntegrationNeedsReconnect reconnect) {
-            return new Outcome("waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(), false);
+            return waitingOf(reconnect);
         }
-        if (cause instanceof UnknownAction unknown) {
-            return new Outcome("failed", null, unknown.getMessage(), true);
+        if (cause instanceof UnknownAction || cause instanceof HighLevelFailure failure && failure.kind() != HighLevelFailure.Kind.RETRYABLE) {
+            return failedOf(cause);
         }
-        if (cause instanceof HighLevelFailure failure && failure.kind() != HighLevelFailure.Kind.RETRYABLE) {
-            return new Outcome("failed", null, failure.getMessage(), true);
-        }
+        return retryingOf(job, caught, now, retries);
+    }
+
+    static Outcome deferredOf(PacedLater paced) {
+        return new Outcome("deferred", paced.slot(), null, false);
+    }
+
+    static Outcome waitingOf(IntegrationNeedsReconnect reconnect) {
+        return new Outcome("waiting", null, "waiting for the integration to be reconnected: " + reconnect.reason(), false);
+    }
+
+    static Outcome failedOf(Throwable cause) {
+        return new Outcome("failed", null, cause.getMessage(), true);
+    }
+
+    static Outcome retryingOf(ActionJob job, Throwable caught, Instant now, RetrySchedule retries) {
+        Throwable cause = rootOf(caught);
         Duration retryAfter = cause instanceof HighLevelFailure f ? f.retryAfter() : null;
         String reason;
         if (cause instanceof HighLevelFailure || cause instanceof HighLevelUnavailable) {

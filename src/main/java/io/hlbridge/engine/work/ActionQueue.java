@@ -1,6 +1,7 @@
 package io.hlbridge.engine.work;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.GroupCommit;
 import io.hlbridge.engine.db.DatabaseOutage;
@@ -46,7 +47,8 @@ public final class ActionQueue {
     /** What to enqueue: one rule fired by one trigger (or a replay of an earlier action). */
     public record NewJob(String marketplaceId, String integrationId, String ruleId, String action, List<String> tags,
                          String trigger, String eventId, String eventType, String productId, Customer customer,
-                         String source, boolean integrationConnected, String integrationName, String replayOf) {
+                         String source, boolean integrationConnected, String integrationName, String replayOf,
+                         ObjectNode params, ObjectNode eventValues) {
     }
 
     /** Queues one job (a replay) with its log entry; returns the log id. */
@@ -74,7 +76,11 @@ public final class ActionQueue {
         List<String> tags = new ArrayList<>(jobs.size());
         List<String> statuses = new ArrayList<>(jobs.size());
         List<String> messages = new ArrayList<>(jobs.size());
+        List<String> params = new ArrayList<>(jobs.size());
+        List<String> values = new ArrayList<>(jobs.size());
         for (NewJob j : jobs) {
+            params.add(j.params() == null ? "{}" : Json.write(j.params()));
+            values.add(j.eventValues() == null ? "{}" : Json.write(j.eventValues()));
             logIds.add(EventLog.newId());
             integrations.add(j.integrationId());
             rules.add(j.ruleId());
@@ -93,13 +99,15 @@ public final class ActionQueue {
         Sql.update(c, """
                 WITH input AS (
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
-                             WITH ORDINALITY AS x(log_id, integration_id, rule_id, action, tags, status, message, n)),
+                                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                         CAST(? AS text[]))
+                             WITH ORDINALITY AS x(log_id, integration_id, rule_id, action, tags, status, message, params,
+                                                  event_values, n)),
                 jobs AS (
                     INSERT INTO action_job (log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
-                                            product_id, customer, source, status)
+                                            product_id, customer, source, status, params, event_values)
                     SELECT log_id, ?, integration_id, rule_id, action, ARRAY(SELECT jsonb_array_elements_text(CAST(tags AS jsonb))),
-                           ?, ?, ?, CAST(? AS jsonb), ?, status
+                           ?, ?, ?, CAST(? AS jsonb), ?, status, CAST(params AS jsonb), CAST(event_values AS jsonb)
                       FROM input ORDER BY n)
                 INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
                                        integration_id, product_id, email, message, replay_of)
@@ -111,7 +119,7 @@ public final class ActionQueue {
                         SELECT n, log_id, 'action', status, rule_id, action, integration_id, message FROM input) e
                  ORDER BY e.n""",
                 Sql.texts(logIds), Sql.texts(integrations), Sql.texts(rules), Sql.texts(actions), Sql.texts(tags),
-                Sql.texts(statuses), Sql.texts(messages),
+                Sql.texts(statuses), Sql.texts(messages), Sql.texts(params), Sql.texts(values),
                 marketplaceId, triggerId, eventId, productId, first == null ? null : Json.write(first.customer()),
                 first == null ? null : first.source(),
                 marketplaceId, eventId, eventType, triggerId, productId, email, first == null ? null : first.replayOf(),
@@ -290,7 +298,13 @@ public final class ActionQueue {
                 rs.getString("event_id"), rs.getString("product_id"), customer, rs.getString("source"),
                 rs.getInt("attempts"), Sql.instant(rs, "first_attempt_at"), Sql.instant(rs, "paced_slot_at"),
                 rs.getString("location_id"), rs.getString("integration_status"), rs.getString("access_token_enc"),
-                Sql.instant(rs, "token_expires_at"), rs.getString("contact_id"));
+                Sql.instant(rs, "token_expires_at"), rs.getString("contact_id"), object(rs.getString("params")),
+                object(rs.getString("event_values")));
+    }
+
+    private static ObjectNode object(String json) {
+        JsonNode node = json == null ? null : Json.read(json);
+        return node instanceof ObjectNode o ? o : Json.object();
     }
 
     private static String t(JsonNode n, String f) {

@@ -1,5 +1,6 @@
 package io.hlbridge.engine.work;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.eventlog.EventLog;
@@ -41,7 +42,8 @@ public final class ActionReplay {
         return jdbi.inTransaction(h -> {
             var original = h.createQuery("""
                     SELECT j.id, j.status, j.integration_id, j.rule_id, j.action, j.tags, j.trigger, j.event_id, j.product_id,
-                           j.customer::text, j.source, i.name AS integration_name, i.status AS integration_status,
+                           j.customer::text, j.source, j.params::text AS params, j.event_values::text AS event_values,
+                           i.name AS integration_name, i.status AS integration_status,
                            (SELECT event_type FROM event_log WHERE id = j.log_id) AS event_type,
                            (SELECT replayed_by FROM event_log WHERE id = j.log_id) AS replayed_by
                       FROM action_job j LEFT JOIN integration i ON i.id = j.integration_id
@@ -77,7 +79,8 @@ public final class ActionReplay {
                     (String) original.get("rule_id"), (String) original.get("action"), tagList,
                     (String) original.get("trigger"), (String) original.get("event_id"), (String) original.get("event_type"),
                     (String) original.get("product_id"), customer, (String) original.get("source"),
-                    "connected".equals(original.get("integration_status")), (String) original.get("integration_name"), logId));
+                    "connected".equals(original.get("integration_status")), (String) original.get("integration_name"), logId,
+                    (ObjectNode) Json.read((String) original.get("params")), (ObjectNode) Json.read((String) original.get("event_values"))));
             log.markReplayed(h, logId, replayId);
             return replayId;
         });

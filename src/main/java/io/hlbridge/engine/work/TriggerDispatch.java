@@ -1,9 +1,13 @@
 package io.hlbridge.engine.work;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.actions.ActionCatalog;
+import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.LogEntry;
 import io.hlbridge.engine.triggers.DerivedTrigger;
+import io.hlbridge.engine.triggers.EventFacts;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -19,13 +23,15 @@ import org.jdbi.v3.core.Handle;
  */
 public final class TriggerDispatch {
     private final ActionQueue queue;
+    private final ActionCatalog actions;
 
-    public TriggerDispatch(ActionQueue queue) {
+    public TriggerDispatch(ActionQueue queue, ActionCatalog actions) {
         this.queue = queue;
+        this.actions = actions;
     }
 
     record MatchedRule(String id, String integrationId, String integrationName, boolean connected, String action,
-                       List<String> tags) {
+                       List<String> tags, ObjectNode params) {
     }
 
     public void dispatch(Handle h, String marketplaceId, String marketplaceName, String eventId, String eventType,
@@ -54,10 +60,12 @@ public final class TriggerDispatch {
                     eventType, t.trigger(), t.productId(), t.customer().email(), t.message());
             List<ActionQueue.NewJob> jobs = new ArrayList<>();
             if (t.fired()) {
-                for (MatchedRule r : matching(c, marketplaceId, t.trigger(), t.productId())) {
+                List<MatchedRule> rules = matching(c, marketplaceId, t.trigger(), t.productId());
+                Map<String, String> values = rules.isEmpty() ? Map.of() : EventFacts.templateValues(t);
+                for (MatchedRule r : rules) {
                     jobs.add(new ActionQueue.NewJob(marketplaceId, r.integrationId(), r.id(), r.action(), r.tags(),
                             t.trigger(), eventId, eventType, t.productId(), t.customer(), marketplaceName, r.connected(),
-                            r.integrationName(), null));
+                            r.integrationName(), null, rendered(r, values), Json.MAPPER.valueToTree(values)));
                 }
             }
             queue.enqueue(c, entry, jobs);
@@ -117,15 +125,23 @@ public final class TriggerDispatch {
         }
     }
 
+    /**
+     * The rule's params with their templates rendered from this trigger's event, so the job is
+     * self-contained; an action no file declares keeps them as they are (it fails at dispatch, saying so).
+     */
+    private ObjectNode rendered(MatchedRule r, Map<String, String> values) {
+        return actions.find(r.action()).map(a -> a.params().render(r.params(), values)).orElse(r.params());
+    }
+
     static List<MatchedRule> matching(Connection c, String marketplaceId, String trigger, String productId) throws SQLException {
         return Sql.list(c, """
-                SELECT r.id, r.integration_id, i.name, i.status = 'connected' AS connected, r.action, r.tags
+                SELECT r.id, r.integration_id, i.name, i.status = 'connected' AS connected, r.action, r.tags, r.params::text
                   FROM rule r JOIN integration i ON i.id = r.integration_id
                  WHERE r.marketplace_id = ? AND r.enabled AND r.trigger = ?
                    AND (r.scope = 'global' OR r.product_id = ?)
                  ORDER BY r.created_at, r.id""",
                 rs -> new MatchedRule(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4),
-                        rs.getString(5), Sql.strings(rs, "tags")),
+                        rs.getString(5), Sql.strings(rs, "tags"), (ObjectNode) Json.read(rs.getString(7))),
                 marketplaceId, trigger, productId);
     }
 }

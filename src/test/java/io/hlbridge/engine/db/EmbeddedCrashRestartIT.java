@@ -62,7 +62,7 @@ class EmbeddedCrashRestartIT {
             env.put("ENGINE_SECRET_KEY", EngineUnderTest.SECRET_KEY);
             env.put("ENGINE_HTTP_PORT", String.valueOf(EngineUnderTest.freePort()));
             env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(EngineUnderTest.freePort()));
-            env.put("ENGINE_ROUTES", "file:" + Path.of("routes").toAbsolutePath() + "/*.camel.yaml,file:" + Path.of("routes").toAbsolutePath() + "/sources/*.camel.yaml");
+            env.put("ENGINE_ROUTES", "file:" + Path.of("routes").toAbsolutePath() + "/*.camel.yaml,file:" + Path.of("routes").toAbsolutePath() + "/sources/*.camel.yaml,file:" + Path.of("routes").toAbsolutePath() + "/actions/*.camel.yaml");
             env.remove("ENGINE_DB_URL");
             String base = "http://127.0.0.1:" + env.get("ENGINE_HTTP_PORT");
             String name = kill.name().toLowerCase();

@@ -167,20 +167,20 @@ class KubernetesManifestsTest {
     }
 
     /**
-     * The ConfigMap engine-routes holds every route file of routes/ and routes/sources/, byte for byte,
+     * The ConfigMap engine-routes holds every route file of routes/, routes/sources/ and routes/actions/, byte for byte,
      * and the engine's pods mount it where their ENGINE_ROUTES reads the routes.
      */
     static List<String> routeProblems(Path repo, List<JsonNode> objects) throws IOException {
         List<String> problems = new ArrayList<>();
         Map<String, String> expected = new TreeMap<>();
-        for (Path folder : List.of(repo.resolve("routes"), repo.resolve("routes/sources"))) {
+        for (Path folder : List.of(repo.resolve("routes"), repo.resolve("routes/sources"), repo.resolve("routes/actions"))) {
             if (!Files.isDirectory(folder)) {
                 continue;
             }
             try (Stream<Path> files = Files.list(folder)) {
                 for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".camel.yaml")).sorted().toList()) {
                     if (expected.put(f.getFileName().toString(), Files.readString(f)) != null) {
-                        problems.add(f.getFileName() + " is in both routes/ and routes/sources/: a ConfigMap is flat");
+                        problems.add(f.getFileName() + " is in two of routes/, routes/sources/ and routes/actions/: a ConfigMap is flat");
                     }
                 }
             }

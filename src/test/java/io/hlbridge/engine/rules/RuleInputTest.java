@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.actions.ActionCatalog;
+import io.hlbridge.engine.actions.DeclaredActions;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
 import java.time.OffsetDateTime;
@@ -20,6 +22,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * integration exists (and is the marketplace's) is RulesApi's and RulesApiIT's.
  */
 class RuleInputTest {
+    static final ActionCatalog ACTIONS = DeclaredActions.catalog();
+
     static ObjectNode body(String json) {
         return (ObjectNode) Json.read(json);
     }
@@ -40,7 +44,7 @@ class RuleInputTest {
 
     /** The 400 refusing {@code body}: its field, and its detail (which names the field too). */
     static ProblemException refused(ObjectNode body) {
-        ProblemException p = catchThrowableOfType(ProblemException.class, () -> RuleInput.from(body));
+        ProblemException p = catchThrowableOfType(ProblemException.class, () -> RuleInput.from(body, ACTIONS));
         assertThat(p).as("refused: " + body).isNotNull();
         assertThat(p.status()).isEqualTo(400);
         assertThat(p.getMessage()).startsWith(p.field() + ": ");
@@ -53,22 +57,22 @@ class RuleInputTest {
 
     static Rule existing(String scope, String productId, String action, List<String> tags, boolean enabled) {
         OffsetDateTime t = OffsetDateTime.parse("2026-11-26T10:00:00Z");
-        return new Rule("rul_1", "mkt_1", scope, productId, "product.purchased", "int_1", action, tags, enabled, t, t);
+        return new Rule("rul_1", "mkt_1", scope, productId, "product.purchased", "int_1", action, tags, Json.object(), enabled, t, t);
     }
 
     // ---- scope and product_id ----
 
     @Test
     void aProductRuleKeepsItsTrimmedProduct_aGlobalRuleHasNone() {
-        RuleInput product = RuleInput.from(rule("product", "  prod_1 ", "product.purchased", "add_tags", "[\"a\"]"));
+        RuleInput product = RuleInput.from(rule("product", "  prod_1 ", "product.purchased", "add_tags", "[\"a\"]"), ACTIONS);
         assertThat(product.scope()).isEqualTo("product");
         assertThat(product.productId()).isEqualTo("prod_1");
         assertThat(product.enabled()).as("a new rule is enabled unless told otherwise").isTrue();
 
-        RuleInput global = RuleInput.from(rule("global", null, "product.purchased", "add_tags", "[\"a\"]"));
+        RuleInput global = RuleInput.from(rule("global", null, "product.purchased", "add_tags", "[\"a\"]"), ACTIONS);
         assertThat(global.scope()).isEqualTo("global");
         assertThat(global.productId()).isNull();
-        assertThat(RuleInput.from(rule("global", "  ", "product.purchased", "add_tags", "[\"a\"]")).productId())
+        assertThat(RuleInput.from(rule("global", "  ", "product.purchased", "add_tags", "[\"a\"]"), ACTIONS).productId())
                 .as("a blank product on a global rule is no product").isNull();
     }
 
@@ -100,11 +104,11 @@ class RuleInputTest {
     @Test
     void aProductIdIsAtMost255Characters_asInTheWebhooks() {
         String max = "p".repeat(255);
-        assertThat(RuleInput.from(rule("product", max, "product.purchased", "add_tags", "[\"a\"]")).productId()).isEqualTo(max);
-        assertThat(RuleInput.from(rule("product", "  " + max + "  ", "product.purchased", "add_tags", "[\"a\"]")).productId())
+        assertThat(RuleInput.from(rule("product", max, "product.purchased", "add_tags", "[\"a\"]"), ACTIONS).productId()).isEqualTo(max);
+        assertThat(RuleInput.from(rule("product", "  " + max + "  ", "product.purchased", "add_tags", "[\"a\"]"), ACTIONS).productId())
                 .as("counted after trimming").isEqualTo(max);
         String emoji = "\uD83D\uDE00".repeat(255); // 255 characters, 510 UTF-16 units: the webhook schema's count
-        assertThat(RuleInput.from(rule("product", emoji, "product.purchased", "add_tags", "[\"a\"]")).productId()).isEqualTo(emoji);
+        assertThat(RuleInput.from(rule("product", emoji, "product.purchased", "add_tags", "[\"a\"]"), ACTIONS).productId()).isEqualTo(emoji);
 
         ProblemException tooLong = refused(rule("product", "p".repeat(256), "product.purchased", "add_tags", "[\"a\"]"));
         assertThat(tooLong.field()).isEqualTo("product_id");
@@ -122,7 +126,7 @@ class RuleInputTest {
         ObjectNode none = rule("global", null, "product.purchased", "add_tags", "[\"a\"]");
         none.remove("trigger");
         assertThat(refused(none).getMessage()).isEqualTo("trigger: is required");
-        assertThat(RuleInput.from(rule("global", null, " course.completed ", "add_tags", "[\"a\"]")).trigger())
+        assertThat(RuleInput.from(rule("global", null, " course.completed ", "add_tags", "[\"a\"]"), ACTIONS).trigger())
                 .isEqualTo("course.completed");
     }
 
@@ -139,7 +143,8 @@ class RuleInputTest {
     @Test
     void anUnknownOrMissingActionIsRefusedNamingIt() {
         assertThat(refused(rule("global", null, "product.purchased", "send_email", "[\"a\"]")).getMessage())
-                .isEqualTo("action: must be one of create_contact, add_tags, remove_tags");
+                .isEqualTo("action: must be one of create_contact, add_tags, remove_tags, add_to_workflow, remove_from_workflow, "
+                        + "upsert_opportunity, add_note, update_fields (see GET /api/v1/actions)");
         ObjectNode none = rule("global", null, "product.purchased", "add_tags", "[\"a\"]");
         none.remove("action");
         assertThat(fieldRefused(none)).isEqualTo("action");
@@ -151,7 +156,7 @@ class RuleInputTest {
     @Test
     void tagsAreTrimmedAndDeduplicated_keepingTheFirstSpelling() {
         RuleInput input = RuleInput.from(rule("product", "prod_1", "product.purchased", "add_tags",
-                "[\" customer \",\"course-x\",\"Customer\",\"course-x \",\"CUSTOMER\"]"));
+                "[\" customer \",\"course-x\",\"Customer\",\"course-x \",\"CUSTOMER\"]"), ACTIONS);
         assertThat(input.tags()).containsExactly("customer", "course-x");
     }
 
@@ -162,7 +167,7 @@ class RuleInputTest {
                 .isEqualTo("tags: is required for " + action + ": 1 to 20 tags");
         assertThat(fieldRefused(rule("global", null, "product.purchased", action, "[]"))).isEqualTo("tags");
         assertThat(fieldRefused(rule("global", null, "product.purchased", action, "null"))).isEqualTo("tags");
-        assertThat(RuleInput.from(rule("global", null, "product.purchased", action, tags(20))).tags()).hasSize(20);
+        assertThat(RuleInput.from(rule("global", null, "product.purchased", action, tags(20)), ACTIONS).tags()).hasSize(20);
         assertThat(refused(rule("global", null, "product.purchased", action, tags(21))).getMessage())
                 .isEqualTo("tags: must hold at most 20 tags");
     }
@@ -170,14 +175,14 @@ class RuleInputTest {
     @Test
     void twentyOneTagsThatAreTwentyOnceDeduplicatedAreFine() {
         String json = tags(20).replace("]", ",\" t0 \"]");
-        assertThat(RuleInput.from(rule("global", null, "product.purchased", "add_tags", json)).tags()).hasSize(20);
+        assertThat(RuleInput.from(rule("global", null, "product.purchased", "add_tags", json), ACTIONS).tags()).hasSize(20);
     }
 
     @Test
     void tagsAreOptionalToCreateAContact() {
-        assertThat(RuleInput.from(rule("global", null, "product.purchased", "create_contact", null)).tags()).isEmpty();
-        assertThat(RuleInput.from(rule("global", null, "product.purchased", "create_contact", "[]")).tags()).isEmpty();
-        assertThat(RuleInput.from(rule("global", null, "product.purchased", "create_contact", "[\" vip \"]")).tags())
+        assertThat(RuleInput.from(rule("global", null, "product.purchased", "create_contact", null), ACTIONS).tags()).isEmpty();
+        assertThat(RuleInput.from(rule("global", null, "product.purchased", "create_contact", "[]"), ACTIONS).tags()).isEmpty();
+        assertThat(RuleInput.from(rule("global", null, "product.purchased", "create_contact", "[\" vip \"]"), ACTIONS).tags())
                 .containsExactly("vip");
         assertThat(fieldRefused(rule("global", null, "product.purchased", "create_contact", tags(21)))).isEqualTo("tags");
     }
@@ -185,7 +190,7 @@ class RuleInputTest {
     @Test
     void eachTagIsOneToAHundredCharactersAfterTrimming_namedByItsIndex() {
         String hundred = "x".repeat(100);
-        assertThat(RuleInput.from(rule("global", null, "product.purchased", "add_tags", "[\"  " + hundred + "  \"]")).tags())
+        assertThat(RuleInput.from(rule("global", null, "product.purchased", "add_tags", "[\"  " + hundred + "  \"]"), ACTIONS).tags())
                 .containsExactly(hundred);
         assertThat(refused(rule("global", null, "product.purchased", "add_tags", "[\"a\",\"" + "x".repeat(101) + "\"]")).getMessage())
                 .isEqualTo("tags[1]: must be 1 to 100 characters after trimming");
@@ -203,7 +208,7 @@ class RuleInputTest {
     void enabledIsABoolean() {
         ObjectNode off = rule("global", null, "product.purchased", "add_tags", "[\"a\"]");
         off.put("enabled", false);
-        assertThat(RuleInput.from(off).enabled()).isFalse();
+        assertThat(RuleInput.from(off, ACTIONS).enabled()).isFalse();
         ObjectNode text = rule("global", null, "product.purchased", "add_tags", "[\"a\"]");
         text.put("enabled", "false");
         assertThat(refused(text).getMessage()).isEqualTo("enabled: must be true or false");
@@ -214,28 +219,28 @@ class RuleInputTest {
     @Test
     void aPatchKeepsWhatItDoesNotName() {
         Rule rule = existing("product", "prod_1", "add_tags", List.of("customer"), false);
-        RuleInput renamed = RuleInput.patch(rule, body("{\"tags\":[\"buyer\",\" Buyer\"]}"));
+        RuleInput renamed = RuleInput.patch(rule, body("{\"tags\":[\"buyer\",\" Buyer\"]}"), ACTIONS);
         assertThat(renamed).isEqualTo(new RuleInput("product", "prod_1", "product.purchased", "int_1", "add_tags",
-                List.of("buyer"), false));
-        assertThat(RuleInput.patch(rule, body("{\"enabled\":true}")).enabled()).isTrue();
-        assertThat(RuleInput.patch(rule, body("{}"))).isEqualTo(new RuleInput("product", "prod_1", "product.purchased", "int_1",
-                "add_tags", List.of("customer"), false));
+                List.of("buyer"), Json.object(), false));
+        assertThat(RuleInput.patch(rule, body("{\"enabled\":true}"), ACTIONS).enabled()).isTrue();
+        assertThat(RuleInput.patch(rule, body("{}"), ACTIONS)).isEqualTo(new RuleInput("product", "prod_1", "product.purchased", "int_1",
+                "add_tags", List.of("customer"), Json.object(), false));
     }
 
     @Test
     void aPatchIsValidatedAsAWhole() {
         Rule product = existing("product", "prod_1", "create_contact", List.of(), true);
         assertThat(catchThrowableOfType(ProblemException.class,
-                () -> RuleInput.patch(product, body("{\"action\":\"add_tags\"}"))).field())
+                () -> RuleInput.patch(product, body("{\"action\":\"add_tags\"}"), ACTIONS)).field())
                 .as("add_tags without tags, even when only the action changed").isEqualTo("tags");
         assertThat(catchThrowableOfType(ProblemException.class,
-                () -> RuleInput.patch(product, body("{\"product_id\":\"" + "p".repeat(256) + "\"}"))).field())
+                () -> RuleInput.patch(product, body("{\"product_id\":\"" + "p".repeat(256) + "\"}"), ACTIONS)).field())
                 .isEqualTo("product_id");
-        RuleInput global = RuleInput.patch(product, body("{\"scope\":\"global\",\"product_id\":null}"));
+        RuleInput global = RuleInput.patch(product, body("{\"scope\":\"global\",\"product_id\":null}"), ACTIONS);
         assertThat(global.scope()).isEqualTo("global");
         assertThat(global.productId()).isNull();
         assertThat(catchThrowableOfType(ProblemException.class,
-                () -> RuleInput.patch(existing("global", null, "add_tags", List.of("a"), true), body("{\"scope\":\"product\"}")))
+                () -> RuleInput.patch(existing("global", null, "add_tags", List.of("a"), true), body("{\"scope\":\"product\"}"), ACTIONS))
                 .field()).isEqualTo("product_id");
     }
 

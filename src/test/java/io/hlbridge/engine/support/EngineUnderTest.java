@@ -55,7 +55,7 @@ public final class EngineUnderTest implements AutoCloseable {
         Map<String, String> env = new HashMap<>(environment);
         env.putIfAbsent("ENGINE_HTTP_PORT", String.valueOf(freePort()));
         env.putIfAbsent("ENGINE_MANAGEMENT_PORT", String.valueOf(freePort()));
-        env.putIfAbsent("ENGINE_ROUTES", "classpath:routes/*.camel.yaml,classpath:routes/sources/*.camel.yaml");
+        env.putIfAbsent("ENGINE_ROUTES", "classpath:routes/*.camel.yaml,classpath:routes/sources/*.camel.yaml,classpath:routes/actions/*.camel.yaml");
         EngineUnderTest engine = new EngineUnderTest(env);
         try {
             engine.main.start();

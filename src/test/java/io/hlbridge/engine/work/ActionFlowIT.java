@@ -138,31 +138,20 @@ class ActionFlowIT {
     }
 
     @Test
-    void anUnknownActionIsRefusedByTheDatabase_andAJobThatNamesOneAnywayFailsSayingSoWithNoCall() {
+    void aJobNamingAnActionNoRouteFileDeclaresFailsSayingSo_withNoCall() {
         Shop s = shop("Unknown Action Shop");
         String ruleId = rule(s, "global", null, "product.purchased", "add_tags", "[\"buyer\"]");
-        var jdbi = engine.jdbi();
-        assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("UPDATE rule SET action = 'send_sms' WHERE id = ?", ruleId)))
-                .hasMessageContaining("rule_action_check");
-        s.marketplace().deliver("evt_u0", Webhooks.order("known-action@example.com", "ou0", "p"));
-        s.marketplace().awaitActions("evt_u0", 1, status("succeeded"));
-        assertThatThrownBy(() -> jdbi.useHandle(h -> h.execute("UPDATE action_job SET action = 'send_sms' WHERE rule_id = ?", ruleId)))
-                .hasMessageContaining("action_job_known_action");
-        jdbi.useHandle(h -> h.execute("ALTER TABLE action_job DROP CONSTRAINT action_job_known_action"));
-        jdbi.useHandle(h -> h.execute("ALTER TABLE rule DROP CONSTRAINT rule_action_check"));
+        // the API refuses it (RulesApiIT); the catalog is the only list, so only a hand-edited database, or a
+        // rule saved by an engine that had another action file, can hold one
+        engine.jdbi().useHandle(h -> h.execute("UPDATE rule SET action = 'send_sms' WHERE id = ?", ruleId));
         try {
-            // what a hand-edited database or a newer schema could hold: a rule whose action this engine cannot perform
-            jdbi.useHandle(h -> h.execute("UPDATE rule SET action = 'send_sms' WHERE id = ?", ruleId));
             s.marketplace().deliver("evt_u1", Webhooks.order("unknown-action@example.com", "ou1", "p"));
             JsonNode failed = s.marketplace().awaitActions("evt_u1", 1, status("failed")).get(0);
             assertThat(failed.path("message").asText()).contains("unknown action 'send_sms'");
             assertThat(failed.path("calls")).isEmpty();
             assertThat(highLevel.exchanges()).noneMatch(e -> e.getRequest().getBodyAsString().contains("unknown-action@example.com"));
         } finally {
-            jdbi.useHandle(h -> h.execute("UPDATE rule SET action = 'add_tags' WHERE id = ?", ruleId));
-            jdbi.useHandle(h -> h.execute("UPDATE action_job SET action = 'add_tags' WHERE action = 'send_sms'"));
-            jdbi.useHandle(h -> h.execute("ALTER TABLE rule ADD CONSTRAINT rule_action_check CHECK (action IN ('create_contact', 'add_tags', 'remove_tags'))"));
-            jdbi.useHandle(h -> h.execute("ALTER TABLE action_job ADD CONSTRAINT action_job_known_action CHECK (action IN ('create_contact', 'add_tags', 'remove_tags'))"));
+            engine.jdbi().useHandle(h -> h.execute("UPDATE rule SET action = 'add_tags' WHERE id = ?", ruleId));
         }
     }
 

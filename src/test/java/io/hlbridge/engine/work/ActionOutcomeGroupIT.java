@@ -50,7 +50,8 @@ class ActionOutcomeGroupIT {
         for (String email : List.of("a@x.io", " A@X.io", "a@x.io", "b@x.io")) {
             Sql.autoCommit(pool, c -> queue.enqueue(c, null, List.of(new ActionQueue.NewJob("mkt_g", "int_g", "rul_g", "add_tags",
                     List.of("buyer"), "product.purchased", "evt_" + email.trim(), "order.completed", "prod_1",
-                    new Customer(email, null, null, null, null, null, null, null, null), "webhook", true, "HL", null))));
+                    new Customer(email, null, null, null, null, null, null, null, null), "webhook", true, "HL", null,
+                    io.hlbridge.engine.api.Json.object(), io.hlbridge.engine.api.Json.object()))));
         }
         // the claim hands out one job per customer at a time (claimDue); the group is written as if
         // their leases had crossed, to prove each outcome still ends its own job

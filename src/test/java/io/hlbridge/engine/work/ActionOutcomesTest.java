@@ -3,6 +3,7 @@ package io.hlbridge.engine.work;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import io.hlbridge.engine.actions.UnknownAction;
 import io.hlbridge.engine.highlevel.HighLevelFailure;
 import io.hlbridge.engine.highlevel.HighLevelFailure.Kind;
 import io.hlbridge.engine.highlevel.HighLevelUnavailable;
@@ -34,7 +35,8 @@ class ActionOutcomesTest {
     static ActionJob job(int attempts, Instant firstAttemptAt, String integrationStatus) {
         return new ActionJob(7, "log_1", "mkt_1", "int_1", "rul_1", "add_tags", List.of("customer"), "product.purchased",
                 "evt_1", "prod_1", new Customer("ada@example.com", null, null, null, null, null, null, null, null), "Shop",
-                attempts, firstAttemptAt, null, "loc_1", integrationStatus, "v1:sealed", NOW.plusSeconds(3600), null);
+                attempts, firstAttemptAt, null, "loc_1", integrationStatus, "v1:sealed", NOW.plusSeconds(3600), null,
+                io.hlbridge.engine.api.Json.object(), io.hlbridge.engine.api.Json.object());
     }
 
     static ActionJob firstAttempt() {

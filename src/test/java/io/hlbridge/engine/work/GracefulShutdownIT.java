@@ -52,7 +52,7 @@ class GracefulShutdownIT {
             envA.put("ENGINE_SECRET_KEY", EngineUnderTest.SECRET_KEY);
             envA.put("ENGINE_HTTP_PORT", String.valueOf(EngineUnderTest.freePort()));
             envA.put("ENGINE_MANAGEMENT_PORT", String.valueOf(EngineUnderTest.freePort()));
-            envA.put("ENGINE_ROUTES", "file:" + Path.of("routes").toAbsolutePath() + "/*.camel.yaml,file:" + Path.of("routes").toAbsolutePath() + "/sources/*.camel.yaml");
+            envA.put("ENGINE_ROUTES", "file:" + Path.of("routes").toAbsolutePath() + "/*.camel.yaml,file:" + Path.of("routes").toAbsolutePath() + "/sources/*.camel.yaml,file:" + Path.of("routes").toAbsolutePath() + "/actions/*.camel.yaml");
             String baseA = "http://127.0.0.1:" + envA.get("ENGINE_HTTP_PORT");
             String readyA = "http://127.0.0.1:" + envA.get("ENGINE_MANAGEMENT_PORT") + "/observe/health/ready";
 
