@@ -173,30 +173,24 @@ export function localTime(iso) {
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 }
 
-// Display names, from GET /api/v1/triggers and GET /api/v1/actions (loadNames); until they are known
-// (or if the engine does not list actions), the ids below read as words.
+// Display names, from GET /api/v1/triggers and GET /api/v1/actions (loadNames); until they are known a
+// trigger shows its id and an action its id in words.
 const names = { triggers: new Map(), actions: new Map(), products: new Map() };
-const FALLBACK_ACTIONS = [
-  ['create_contact', 'Create or update contact', 'optional'], ['add_tags', 'Add tags', 'required'],
-  ['remove_tags', 'Remove tags', 'required'], ['add_to_workflow', 'Add to workflow', 'none'],
-  ['remove_from_workflow', 'Remove from workflow', 'none'], ['upsert_opportunity', 'Create or update opportunity', 'none'],
-  ['add_note', 'Add note', 'none'], ['update_fields', 'Update custom fields', 'none'],
-].map(([id, name, tags]) => ({ id, display_name: name, tags, params_schema: {}, calls: [], fallback: true }));
 let catalogs = null;
 
 /**
  * The engine's triggers and actions (asked once per page load; they change only with the engine's version).
- * Resolves to { triggers, actions }; actions fall back to a local table when the engine does not list them.
+ * Resolves to { triggers, actions } (empty lists when the engine cannot be asked; asked again next time).
  */
 export function loadNames() {
   if (!catalogs) {
     catalogs = Promise.all([
       api('GET', '/api/v1/triggers').then((r) => r.items || []).catch(() => []),
-      api('GET', '/api/v1/actions').then((r) => r.items || []).catch(() => FALLBACK_ACTIONS),
+      api('GET', '/api/v1/actions').then((r) => r.items || []).catch(() => []),
     ]).then(([triggers, actions]) => {
       triggers.forEach((t) => names.triggers.set(t.id, t.display_name));
       actions.forEach((a) => names.actions.set(a.id, a.display_name));
-      if (triggers.length === 0) catalogs = null; // try again next time
+      if (triggers.length === 0 || actions.length === 0) catalogs = null; // try again next time
       return { triggers, actions };
     });
   }
@@ -209,7 +203,7 @@ export function learnProducts(items) {
 }
 
 export const triggerName = (id) => names.triggers.get(id) || (id ? id : '');
-export const actionName = (id) => names.actions.get(id) || (FALLBACK_ACTIONS.find((a) => a.id === id) || {}).display_name || inWords(id);
+export const actionName = (id) => names.actions.get(id) || inWords(id);
 /** The product's name as last seen in a store event, or null when none was. */
 export const productName = (id) => names.products.get(id) || null;
 /** "Course X" with its id small beside it; the bare id when no event named it. */

@@ -51,6 +51,10 @@ export async function renderRules(panel, scope, productId) {
   const catalog = await attempt(loadCatalog);
   list.removeAttribute('aria-busy');
   if (!catalog) { clear(list, 'Rules cannot be shown until the message above is resolved.'); return; }
+  if (catalog.actions.length === 0 || catalog.triggers.length === 0) {
+    clear(list, h('p', { class: 'alert' }, 'The engine did not list its triggers and actions (GET /api/v1/triggers, GET /api/v1/actions): reload the page to try again.'));
+    return;
+  }
   const ctx = { scope, productId: one, catalog, editor, tester, list, products, lookups: lookupCache() };
   if (one) {
     clear(heading, 'Rules for ', productLabel(one));
