@@ -55,8 +55,6 @@ public final class IngestBench {
                 BenchSupport.Cpu cpu2 = BenchSupport.Cpu.of(engine);
                 String load2 = BenchSupport.loadAverage();
                 long rss = rssMiB(engine);
-                Result noLog = System.getenv("BENCH_INGEST_WITHOUT_LOG") != null ? withoutEventLog(pg, senders, seconds) : null;
-
                 System.out.println();
                 System.out.println("== bench/ingest ==");
                 System.out.printf("phase 1, max (wrk, closed loop, %d connections, %d s, every request a new event, after a %d s warm-up): %.0f accepted/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, errors %d (%s)%n",
@@ -65,10 +63,6 @@ public final class IngestBench {
                         rate, Math.max(10, seconds), connections, steady.perSecond, steady.p50, steady.p95, steady.p99, steady.errors, rss, load2);
                 System.out.println("phase 1 per accepted event (the engine also processes the events it accepts): " + cpu1.perItem(cpu0, phase1));
                 System.out.println("phase 2 per accepted event (and the rest of phase 1's processing): " + cpu2.perItem(cpu1, (int) Math.round(steady.perSecond * Math.max(10, seconds))));
-                if (noLog != null) {
-                    System.out.printf("without the event log's receipt wire-tap (same phase 1): %.0f accepted/s, p50 %.1f ms, p99 %.1f ms; the log costs %.0f%% of throughput%n",
-                            noLog.perSecond, noLog.p50, noLog.p99, 100.0 * (noLog.perSecond - max.perSecond) / noLog.perSecond);
-                }
                 System.out.printf("database single-insert rate: %.0f rows/s; engine/database ratio: %.2f%n", dbRate, max.perSecond / dbRate);
                 System.out.printf("targets: >= 2000 accepted/s warm [%s], p99 <= 50 ms at a steady %d/s [%s], no errors there [%s], RSS <= 512 MiB [%s]%n",
                         max.perSecond >= 2000 ? "met" : "MISSED", rate, steady.p99 <= 50 ? "met" : "MISSED",
@@ -77,44 +71,6 @@ public final class IngestBench {
                 engine.destroy();
                 engine.waitFor(20, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    /**
-     * Phase 1 again on a second engine whose webhook route has no wire-tap into the event log (a
-     * copy of the routes with that one step taken out), to measure what logging receipts costs.
-     */
-    static Result withoutEventLog(EmbeddedPostgres pg, int senders, int seconds) throws Exception {
-        java.nio.file.Path dir = java.nio.file.Path.of("target", "bench", "routes-without-receipt-log");
-        java.nio.file.Files.createDirectories(dir);
-        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("routes"))) {
-            for (java.nio.file.Path f : files.toList()) {
-                String yaml = java.nio.file.Files.readString(f);
-                if (f.getFileName().toString().equals("webhooks.camel.yaml")) {
-                    String without = yaml.replace("        - wireTap:\n            uri: direct:log-store-event\n", "");
-                    if (without.equals(yaml)) { // the receipt is written with the inbox row now (Inbox.store)
-                        System.out.println("routes/webhooks.camel.yaml has no receipt wire-tap (the receipt is written with the inbox row): nothing to compare");
-                        return null;
-                    }
-                    yaml = without;
-                }
-                java.nio.file.Files.writeString(dir.resolve(f.getFileName()), yaml);
-            }
-        }
-        int http = BenchSupport.freePort();
-        Process engine = BenchSupport.startEngine(pg, http, BenchSupport.freePort(),
-                Map.of("ENGINE_ROUTES", "file:" + dir.toAbsolutePath() + "/*.camel.yaml"));
-        try {
-            String base = "http://127.0.0.1:" + http;
-            JsonNode m = new ObjectMapper().readTree(BenchSupport.HTTP.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/marketplaces"))
-                    .header("Authorization", "Bearer " + BenchSupport.OPERATOR).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"Bench without log\"}")).build(), HttpResponse.BodyHandlers.ofString()).body());
-            wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, WARM_UP_SECONDS, 60_000, "warm-up (no log)");
-            BenchSupport.awaitDrained(pg, http);
-            return wrk(base, m.path("id").asText(), m.path("webhook_secret").asText(), senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1 (no log)");
-        } finally {
-            engine.destroy();
-            engine.waitFor(20, TimeUnit.SECONDS);
         }
     }
 
