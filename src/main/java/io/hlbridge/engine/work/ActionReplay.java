@@ -44,8 +44,7 @@ public final class ActionReplay {
                     SELECT j.id, j.status, j.integration_id, j.rule_id, j.action, j.tags, j.trigger, j.event_id, j.product_id,
                            j.customer::text, j.source, j.params::text AS params, j.event_values::text AS event_values,
                            i.name AS integration_name, i.status AS integration_status,
-                           (SELECT event_type FROM event_log WHERE id = j.log_id) AS event_type,
-                           (SELECT replayed_by FROM event_log WHERE id = j.log_id) AS replayed_by
+                           (SELECT event_type FROM event_log WHERE id = j.log_id) AS event_type
                       FROM action_job j LEFT JOIN integration i ON i.id = j.integration_id
                      WHERE j.log_id = :log AND j.marketplace_id = :m FOR UPDATE OF j""")
                     .bind("log", logId).bind("m", marketplaceId)
@@ -55,8 +54,14 @@ public final class ActionReplay {
             if (!REPLAYABLE.contains(status)) {
                 throw ProblemException.conflict("only failed, waiting or canceled actions can be replayed; this one is " + status, null);
             }
-            if (onlyOnce && original.get("replayed_by") != null) {
-                throw ProblemException.conflict("already replayed by " + original.get("replayed_by"), null);
+            if (onlyOnce) {
+                // read again now that the job is locked: the statement above that waited for the lock saw the
+                // log as it was when it began, not the replay another transaction committed meanwhile
+                String replayedBy = h.createQuery("SELECT replayed_by FROM event_log WHERE id = :log")
+                        .bind("log", logId).mapTo(String.class).findOne().orElse(null);
+                if (replayedBy != null) {
+                    throw ProblemException.conflict("already replayed by " + replayedBy, null);
+                }
             }
             if (original.get("integration_name") == null) {
                 throw ProblemException.conflict("its integration no longer exists; nothing can run it", null);

@@ -130,6 +130,38 @@ class ExplainedLogIT {
         assertThat(m.logs("kind=action&status=succeeded").path("items")).hasSize(3);
     }
 
+    /** Two bulk replays at once (a double click, two tabs, two replicas) still replay each failure once. */
+    @Test
+    void bulkReplaysAtOnceReplayEachFailureOnce() throws Exception {
+        Marketplace m = shopWithTagRule("Bulk Race", "race");
+        int failures = 6;
+        highLevel.sandbox().failNext("/tags", 422, failures);
+        List<String> failed = new ArrayList<>();
+        for (int i = 1; i <= failures; i++) {
+            m.deliver("evt_race" + i, Webhooks.order("race" + i + "@example.com", "orace" + i, "p"));
+            failed.add(m.awaitActions("evt_race" + i, 1, status("failed")).get(0).path("id").asText());
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<Integer>> bulk = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                bulk.add(pool.submit(() -> Json.read(m.call("POST", "/logs/replay?status=failed&q=race", null).body()).path("replayed").asInt()));
+            }
+            int replayed = 0;
+            for (var f : bulk) {
+                replayed += f.get();
+            }
+            assertThat(replayed).isEqualTo(failures);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String id : failed) {
+            int replays = engine.jdbi().withHandle(h -> h.createQuery("SELECT count(*) FROM event_log WHERE replay_of = :id")
+                    .bind("id", id).mapTo(Integer.class).one());
+            assertThat(replays).as("replays of " + id).isEqualTo(1);
+        }
+    }
+
     @Test
     void retryNowMakesARetryingActionDueAtOnce_andAnythingElseIsAConflict() {
         Marketplace m = shopWithTagRule("Retry Now", "again");
