@@ -66,7 +66,7 @@ public final class HighLevelResponses {
             return new HighLevelFailure(Kind.RETRYABLE, status, message, retryAfter(m, status));
         }
         if (Boolean.TRUE.equals(exchange.getProperty(ActionExchange.CONTACT_FROM_CACHE, Boolean.class))
-                && (status == 404 || status == 400 && mentionsMissingContact(body))) {
+                && (status == 404 && !namesAnotherResource(body) || status == 400 && mentionsMissingContact(body))) {
             return new HighLevelFailure(Kind.CONTACT_GONE, status, message, null);
         }
         return new HighLevelFailure(Kind.REJECTED, status, message, null);
@@ -127,12 +127,27 @@ public final class HighLevelResponses {
         return text.length() > 300 ? text.substring(0, 300) : text;
     }
 
+    /**
+     * A 400 that says the contact is missing ("Contact not found", "… was deleted"). One that names
+     * something else missing (a workflow, a pipeline or stage: an action's own settings) is a rejection:
+     * forgetting the contact and upserting it again would not help.
+     */
     private static boolean mentionsMissingContact(JsonNode body) {
-        if (body == null) {
-            return false;
-        }
-        String message = body.path("message").toString().toLowerCase(Locale.ROOT);
-        return message.contains("not found") || message.contains("does not exist") || message.contains("deleted");
+        String message = message(body);
+        return message.contains("contact") && !namesAnotherResource(body)
+                && (message.contains("not found") || message.contains("does not exist") || message.contains("deleted"));
+    }
+
+    /** A message naming a missing thing other than the contact: the rule's workflow, pipeline, stage… */
+    private static boolean namesAnotherResource(JsonNode body) {
+        String message = message(body);
+        return message.contains("workflow") || message.contains("pipeline") || message.contains("stage")
+                || message.contains("opportunit") || message.contains("custom field") || message.contains("customfield")
+                || message.contains("location");
+    }
+
+    private static String message(JsonNode body) {
+        return body == null ? "" : body.path("message").toString().toLowerCase(Locale.ROOT);
     }
 
     private static Duration retryAfter(Message m, int status) {

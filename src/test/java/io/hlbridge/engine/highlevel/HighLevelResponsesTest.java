@@ -8,6 +8,7 @@ import io.hlbridge.engine.work.ActionExchange;
 import java.io.IOException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -192,6 +193,14 @@ class HighLevelResponsesTest {
         Exchange otherReason = answer(400, "{\"message\":\"tags must be an array\"}", Map.of());
         otherReason.setProperty(ActionExchange.CONTACT_FROM_CACHE, true);
         assertThat(judge(otherReason).kind()).isEqualTo(Kind.REJECTED);
+        // the action's own settings name something HighLevel does not know: the contact is not the problem
+        for (String other : List.of("Workflow not found", "Pipeline stage not found", "Pipeline not found")) {
+            for (int status : new int[] {400, 404}) {
+                Exchange settings = answer(status, "{\"message\":\"" + other + "\"}", Map.of());
+                settings.setProperty(ActionExchange.CONTACT_FROM_CACHE, true);
+                assertThat(judge(settings).kind()).as(status + " " + other).isEqualTo(Kind.REJECTED);
+            }
+        }
         Exchange notCached = answer(400, "{\"message\":\"Contact not found\"}", Map.of());
         notCached.setProperty(ActionExchange.CONTACT_FROM_CACHE, false);
         assertThat(judge(notCached).kind()).isEqualTo(Kind.REJECTED);
