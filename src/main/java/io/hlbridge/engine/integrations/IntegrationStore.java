@@ -226,10 +226,21 @@ public final class IntegrationStore {
                 .bind("id", id).bind("location", locationId).bind("name", name).execute());
     }
 
-    /** Connected integrations whose location's name is not known yet (at most {@code limit}): id and location. */
+    /**
+     * Connected integrations whose location's name is not known yet (at most {@code limit}): id and location.
+     * Each is claimed for an hour (asked once an hour at most, by one replica), oldest attempt first, and only
+     * when its grant includes {@code locations.readonly}.
+     */
     public List<String[]> withoutLocationName(int limit) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT id, location_id FROM integration WHERE status = 'connected' "
-                        + "AND location_id IS NOT NULL AND location_name IS NULL ORDER BY connected_at LIMIT :limit")
+        return jdbi.withHandle(h -> h.createQuery("""
+                        UPDATE integration SET location_name_tried_at = now()
+                         WHERE id IN (SELECT id FROM integration
+                                       WHERE status = 'connected' AND location_id IS NOT NULL AND location_name IS NULL
+                                         AND ' ' || coalesce(scopes, '') || ' ' LIKE '% locations.readonly %'
+                                         AND (location_name_tried_at IS NULL OR location_name_tried_at < now() - interval '1 hour')
+                                       ORDER BY location_name_tried_at NULLS FIRST, connected_at
+                                       LIMIT :limit FOR UPDATE SKIP LOCKED)
+                        RETURNING id, location_id""")
                 .bind("limit", limit)
                 .map((rs, ctx) -> new String[] {rs.getString("id"), rs.getString("location_id")}).list());
     }

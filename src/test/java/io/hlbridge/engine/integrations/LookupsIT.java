@@ -85,6 +85,8 @@ class LookupsIT {
         IntegrationLookups lookups = engine.bean("integrationLookups", IntegrationLookups.class);
         List<HighLevelTarget> missing = lookups.withoutLocationName();
         assertThat(missing).contains(new HighLevelTarget(s.integrationId(), highLevel.locationId()));
+        // claimed for an hour: another replica's timer (or the next minute's) does not ask for it again
+        assertThat(lookups.withoutLocationName()).doesNotContain(new HighLevelTarget(s.integrationId(), highLevel.locationId()));
         try (var template = engine.context().createProducerTemplate()) {
             for (HighLevelTarget t : missing) {
                 template.send("direct:highlevel-location-name", ex -> ex.setProperty(HighLevelTarget.PROPERTY, t));
@@ -94,6 +96,11 @@ class LookupsIT {
         }
         view = Json.read(s.marketplace().call("GET", "/integrations/" + s.integrationId(), null).body());
         assertThat(view.path("location_name").asText()).isEqualTo("Sandbox Location");
+
+        // an integration granted before the engine asked for locations.readonly is never asked (only a 401 would come)
+        engine.jdbi().useHandle(h -> h.execute("UPDATE integration SET location_name = NULL, location_name_tried_at = NULL, "
+                + "scopes = 'contacts.readonly contacts.write' WHERE id = ?", s.integrationId()));
+        assertThat(lookups.withoutLocationName()).doesNotContain(new HighLevelTarget(s.integrationId(), highLevel.locationId()));
     }
 
     @Test
