@@ -4,11 +4,8 @@
 // custom fields; a text input and the reason when a lookup fails), and update_fields' map as rows of
 // (custom field, text). Also the settings of a saved rule in words, for the rules list.
 import { api, mp } from './api.js';
-import { clear, h, inWords as words } from './dom.js';
+import { clear, h, inWords as words, placeholders } from './dom.js';
 
-/** The placeholders of spec §5 that a template may use. */
-export const PLACEHOLDERS = ['customer.email', 'customer.first_name', 'customer.last_name', 'product.id', 'product.name',
-  'order.id', 'order.total', 'order.currency', 'subscription.id', 'trigger', 'occurred_at'];
 
 const LOOKUP_PATHS = { workflows: 'workflows', pipelines: 'pipelines', stages: 'pipelines', 'custom-fields': 'custom-fields' };
 
@@ -124,7 +121,7 @@ export function settingsFields(action, integrationId, params, lookups) {
 function placeholdersHint(id, target) {
   return h('small', { class: 'hint placeholders', id },
     'Filled in from the store event: ',
-    PLACEHOLDERS.map((p) => h('button', {
+    placeholders.map((p) => h('button', {
       type: 'button', class: 'placeholder', title: `Insert {{${p}}}`,
       onclick: () => {
         const input = target();

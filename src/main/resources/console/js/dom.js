@@ -173,6 +173,12 @@ export function localTime(iso) {
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 }
 
+/** The placeholders a template may use (spec §5), as GET /api/v1/actions lists them. */
+export const placeholders = [];
+function setPlaceholders(list) {
+  if (Array.isArray(list) && list.length) placeholders.splice(0, placeholders.length, ...list);
+}
+
 // Display names, from GET /api/v1/triggers and GET /api/v1/actions (loadNames); until they are known a
 // trigger shows its id and an action its id in words.
 const names = { triggers: new Map(), actions: new Map(), products: new Map() };
@@ -186,7 +192,7 @@ export function loadNames() {
   if (!catalogs) {
     catalogs = Promise.all([
       api('GET', '/api/v1/triggers').then((r) => r.items || []).catch(() => []),
-      api('GET', '/api/v1/actions').then((r) => r.items || []).catch(() => []),
+      api('GET', '/api/v1/actions').then((r) => { setPlaceholders(r.placeholders); return r.items || []; }).catch(() => []),
     ]).then(([triggers, actions]) => {
       triggers.forEach((t) => names.triggers.set(t.id, t.display_name));
       actions.forEach((a) => names.actions.set(a.id, a.display_name));

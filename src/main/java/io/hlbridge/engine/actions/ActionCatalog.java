@@ -85,10 +85,15 @@ public final class ActionCatalog {
         return find(id).orElseThrow(() -> new UnknownAction(id));
     }
 
-    /** {@code GET /api/v1/actions}: every action with its display name, tags use, params schema and calls. */
+    /**
+     * {@code GET /api/v1/actions}: every action with its display name, tags use, params schema and calls,
+     * and the placeholders a template ({@code x-template}) may use.
+     */
     public ObjectNode view() {
         ObjectNode out = Json.object();
         ArrayNode items = out.putArray("items");
+        ArrayNode placeholders = out.putArray("placeholders");
+        Templates.PLACEHOLDERS.forEach(placeholders::add);
         for (Declared a : all().values()) {
             ActionDeclaration d = a.declaration();
             ObjectNode item = items.addObject();

@@ -106,7 +106,12 @@ public final class HighLevelRequests {
     /** {@code {"<field id>": "text"}} → {@code [{"id": …, "field_value": "text"}]} ({@code TextField}). */
     public static ArrayNode customFields(JsonNode fields) {
         ArrayNode out = Json.MAPPER.createArrayNode();
-        fields.fields().forEachRemaining(f -> out.addObject().put("id", f.getKey()).put("field_value", f.getValue().asText()));
+        // a template whose store event lacked its values renders blank: left out, never sent to blank the field
+        fields.fields().forEachRemaining(f -> {
+            if (!f.getValue().asText().isBlank()) {
+                out.addObject().put("id", f.getKey()).put("field_value", f.getValue().asText());
+            }
+        });
         return out;
     }
 

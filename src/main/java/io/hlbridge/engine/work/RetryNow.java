@@ -29,7 +29,12 @@ public final class RetryNow {
             }
             h.createUpdate("UPDATE action_job SET due_at = now(), updated_at = now() WHERE log_id = :log")
                     .bind("log", logId).execute();
-            log.updateStatus(h, logId, "retrying", "retrying now, as asked from the log");
+            // the entry keeps what the last attempt met (HighLevel's message and traceId)
+            String before = h.createQuery("SELECT message FROM event_log WHERE id = :log").bind("log", logId)
+                    .mapTo(String.class).findOne().orElse(null);
+            String asked = "retrying now, as asked from the log";
+            log.updateStatus(h, logId, "retrying", before == null || before.isBlank() ? asked
+                    : before.endsWith(asked) ? before : before + "; " + asked);
         });
     }
 }

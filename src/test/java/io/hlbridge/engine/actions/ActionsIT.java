@@ -257,6 +257,9 @@ class ActionsIT {
         assertThat(workflow.path("calls").get(0).path("when").asText()).contains("unless");
         assertThat(items.get(6).path("params_schema").path("properties").path("body").path("x-template").asBoolean()).isTrue();
         assertThat(items.get(1).path("tags").asText()).isEqualTo("required");
+        // the placeholders a template may use, so the console offers exactly those the engine accepts
+        assertThat(StreamSupport.stream(Json.read(r.body()).path("placeholders").spliterator(), false).map(JsonNode::asText))
+                .containsExactlyElementsOf(io.hlbridge.engine.actions.Templates.PLACEHOLDERS);
         assertThat(engine.send("GET", "/api/v1/actions", null, null).statusCode()).isEqualTo(401);
     }
 
