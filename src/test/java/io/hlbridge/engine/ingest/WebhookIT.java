@@ -101,9 +101,8 @@ class WebhookIT {
     }
 
     /**
-     * Webhooks arriving together share one statement and commit (group commit): many different events, each
-     * delivered twice at once, are each stored once, answered accepted once and duplicate once, and each
-     * delivery has its own receipt in the log.
+     * Many different events, each delivered twice at once, are each stored once, answered accepted once and
+     * duplicate once, and each delivery has its own receipt in the log.
      */
     @Test
     void eventsArrivingTogetherAreEachStoredOnce_withTheirOwnReceipts() throws Exception {
