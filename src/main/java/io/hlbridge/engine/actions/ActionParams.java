@@ -2,8 +2,10 @@ package io.hlbridge.engine.actions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonMetaSchema;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.NonValidationKeyword;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -31,8 +33,15 @@ public final class ActionParams {
     ActionParams(ActionDeclaration declaration) {
         this.declaration = declaration;
         SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
-        this.schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(declaration.paramsSchema(), config);
+        this.schema = FACTORY.getSchema(declaration.paramsSchema(), config);
     }
+
+    /** JSON Schema 2020-12 plus the console's annotations ({@code x-lookup}, {@code x-template}), which validate nothing. */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
+            builder -> builder.metaSchema(JsonMetaSchema.builder(JsonMetaSchema.getV202012())
+                    .keyword(new NonValidationKeyword("x-lookup"))
+                    .keyword(new NonValidationKeyword("x-template"))
+                    .build()));
 
     /** The params a rule saves: {@code {}} when none; defaults filled in; or a 400 naming the field. */
     public ObjectNode check(JsonNode params) {
