@@ -182,9 +182,8 @@ function what(e, names) {
     return [type, from ? h('small', { class: 'reason origin' }, from) : null];
   }
   if (e.kind === 'trigger') return triggerName(e.trigger);
-  const integration = names.integrationNames.get(e.integration_id);
-  // an integration deleted since keeps its id in old entries: say so rather than drop it
-  const where = integration || (e.integration_id ? `a deleted integration (${e.integration_id})` : null);
+  // an integration deleted since keeps its name in old entries (integration_name), marked deleted
+  const where = integrationLabel(e, names);
   return `${triggerName(e.trigger)} → ${actionName(e.action)}${where ? ` in ${where}` : ''}`;
 }
 
@@ -206,8 +205,17 @@ function entryRow(e, names, reload, grouped) {
         ? h('button', { type: 'button', class: 'retry-now secondary', onclick: () => retryNow(e, reload) }, 'Retry now') : null));
 }
 
+/** The entry's integration by name: its current one, or the name it had when deleted, saying so. */
+function integrationLabel(e, names) {
+  if (!e.integration_id) return null;
+  const current = names.integrationNames.get(e.integration_id);
+  if (current) return current;
+  if (e.integration_name) return e.integration_deleted ? `${e.integration_name} (deleted)` : e.integration_name;
+  return `a deleted integration (${e.integration_id})`;
+}
+
 function describeAction(e, names) {
-  const integration = names.integrationNames.get(e.integration_id) || e.integration_id;
+  const integration = integrationLabel(e, names);
   return `${actionName(e.action)}${integration ? ` in ${integration}` : ''}${e.email ? ` for ${e.email}` : ''}`;
 }
 
@@ -276,7 +284,7 @@ export async function renderLogEntry(panel, id, refreshing) {
     ['Trigger', entry.trigger ? `${names.triggerName(entry.trigger)} (${entry.trigger})` : null],
     ['Rule', entry.rule_id ? ruleFact(entry.rule_id, rule, names) : null],
     ['Action', entry.action ? actionName(entry.action) : null],
-    ['Integration', entry.integration_id ? (names.integrationNames.has(entry.integration_id) ? `${names.integrationNames.get(entry.integration_id)} (${entry.integration_id})` : `deleted (${entry.integration_id})`) : null],
+    ['Integration', entry.integration_id ? `${integrationLabel(entry, names)} (${entry.integration_id})` : null],
     ['Product', entry.product_id ? productLabel(entry.product_id) : null], ['Email', entry.email], ['Message', entry.message],
     ['Replay of', entry.replay_of ? h('a', { href: `#log/${encodeURIComponent(entry.replay_of)}`, id: 'replay-of' }, entry.replay_of) : null],
     ['Replayed by', entry.replayed_by ? h('a', { href: `#log/${encodeURIComponent(entry.replayed_by)}`, id: 'replayed-by' }, entry.replayed_by) : null],

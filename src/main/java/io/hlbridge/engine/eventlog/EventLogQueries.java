@@ -59,7 +59,7 @@ public final class EventLogQueries {
         }
         int limit = limit(params.get("limit"));
         List<Row> rows = jdbi.withHandle(h -> {
-            Query q = h.createQuery("SELECT * FROM event_log WHERE " + where + " ORDER BY seq DESC LIMIT :limit")
+            Query q = h.createQuery("SELECT *, " + INTEGRATION_NAME + " FROM event_log WHERE " + where + " ORDER BY seq DESC LIMIT :limit")
                     .bind("limit", limit + 1);
             binds.forEach(b -> b.accept(q));
             return q.map((rs, ctx) -> new Row(rs.getLong("seq"), view(rs))).list();
@@ -135,7 +135,7 @@ public final class EventLogQueries {
      * ({@code payload}, secret-looking values masked; null when it was never stored: a rejected delivery).
      */
     public Optional<ObjectNode> get(String marketplaceId, String id) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM event_log WHERE marketplace_id = :m AND id = :id")
+        return jdbi.withHandle(h -> h.createQuery("SELECT *, " + INTEGRATION_NAME + " FROM event_log WHERE marketplace_id = :m AND id = :id")
                 .bind("m", marketplaceId).bind("id", id).map((rs, ctx) -> view(rs)).findOne()
                 .map(entry -> {
                     if ("event".equals(entry.path("kind").asText()) && !entry.path("event_id").isNull()) {
@@ -150,6 +150,14 @@ public final class EventLogQueries {
     private record Row(long seq, ObjectNode view) {
     }
 
+    /**
+     * The name of the entry's integration, also once it is deleted (kept in deleted_integration, V17), and
+     * whether it was: so an old entry still says which integration it was about.
+     */
+    private static final String INTEGRATION_NAME = """
+            (SELECT name FROM integration i WHERE i.id = event_log.integration_id) AS current_integration_name,
+            (SELECT name FROM deleted_integration d WHERE d.id = event_log.integration_id) AS deleted_integration_name""";
+
     static ObjectNode view(ResultSet rs) throws SQLException {
         ObjectNode o = Json.object();
         o.put("id", rs.getString("id"));
@@ -160,7 +168,23 @@ public final class EventLogQueries {
             o.put(column, rs.getString(column));
         }
         o.set("calls", Json.read(rs.getString("calls")));
+        if (hasColumn(rs, "current_integration_name")) {
+            String current = rs.getString("current_integration_name");
+            String deleted = rs.getString("deleted_integration_name");
+            o.put("integration_name", current != null ? current : deleted);
+            o.put("integration_deleted", current == null && deleted != null);
+        }
         return o;
+    }
+
+    private static boolean hasColumn(ResultSet rs, String column) throws SQLException {
+        var meta = rs.getMetaData();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (meta.getColumnLabel(i).equals(column)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String blankToNull(String s) {

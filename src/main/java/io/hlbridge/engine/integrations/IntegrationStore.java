@@ -107,6 +107,11 @@ public final class IntegrationStore {
                 return false;
             }
             listener.get().deleted(h, id);
+            // the log's old entries keep its id: they still name it (V17)
+            h.createUpdate("""
+                    INSERT INTO deleted_integration (id, marketplace_id, name, location_name)
+                    SELECT id, marketplace_id, name, location_name FROM integration WHERE id = :id
+                    ON CONFLICT (id) DO NOTHING""").bind("id", id).execute();
             return h.createUpdate("DELETE FROM integration WHERE id = :id").bind("id", id).execute() == 1;
         });
     }

@@ -3,6 +3,7 @@ package io.hlbridge.engine.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.Webhooks;
 import java.io.IOException;
@@ -318,6 +319,61 @@ class ConsoleBrowserIT {
         } finally {
             ((JavascriptExecutor) driver).executeScript("sessionStorage.clear();");
         }
+    }
+
+    /**
+     * Point 10 of issue 13 ("broken now") on a phone, 390 px wide: the rule switch reads off once switched off,
+     * an error answered for one action goes when the action changes, and a deleted integration's name stays
+     * on the log's old entries.
+     */
+    @Test
+    void whatWasBrokenWorksOnAPhone() {
+        JsonNode shop = browser.createMarketplace("Phone Fixes");
+        String id = shop.path("id").asText();
+        String key = shop.path("api_key").asText();
+        String kept = Json.read(engine.send("POST", "/api/v1/marketplaces/" + id + "/integrations", key, "{\"name\":\"Kept HL\"}").body()).path("id").asText();
+        String old = Json.read(engine.send("POST", "/api/v1/marketplaces/" + id + "/integrations", key, "{\"name\":\"Old HL\"}").body()).path("id").asText();
+        assertThat(engine.send("POST", "/api/v1/marketplaces/" + id + "/rules", key, """
+                {"scope":"product","product_id":"prod_phone","trigger":"product.purchased","integration_id":"%s","action":"add_tags","tags":["phone"]}"""
+                .formatted(kept)).statusCode()).isEqualTo(201);
+        assertThat(engine.send("POST", "/api/v1/marketplaces/" + id + "/rules", key, """
+                {"scope":"global","trigger":"product.purchased","integration_id":"%s","action":"add_tags","tags":["old"]}"""
+                .formatted(old)).statusCode()).isEqualTo(201);
+        // an action for the pending integration waits; deleting the integration cancels it
+        assertThat(engine.send(Webhooks.signed(base, id, shop.path("webhook_secret").asText(), "msg_phone_fix",
+                Webhooks.order("phone@example.com", "ord_phone", "prod_phone"))).statusCode()).isEqualTo(202);
+        new WebDriverWait(driver, Duration.ofSeconds(30), Duration.ofMillis(300)).until(d -> Json.read(engine.send("GET",
+                "/api/v1/marketplaces/" + id + "/logs?kind=action&status=waiting", key, null).body()).path("items").size() == 2);
+        assertThat(engine.send("DELETE", "/api/v1/marketplaces/" + id + "/integrations/" + old, key, null).statusCode()).isEqualTo(204);
+
+        browser.signIn(id, "Phone Fixes");
+        browser.atWidth(ConsoleBrowser.PHONE_WIDTH, () -> {
+            openTab("tab-product-rules");
+            driver.executeScript("location.hash = '#product-rules/prod_phone';");
+            By rule = By.cssSelector("#rules-table tr[data-product='prod_phone']");
+            browser.visible(rule).findElement(By.cssSelector("input.toggle")).click();
+            waitForText(By.id("notice"), "Rule disabled");
+            assertThat(driver.findElement(rule).findElement(By.cssSelector("label.switch")).getText()).isEqualTo("off");
+            assertThat(browser.fitsTheWidth()).isTrue();
+
+            click(By.id("new-rule-button"));
+            new Select(browser.visible(By.id("rule-integration"))).selectByValue(kept);
+            new Select(driver.findElement(By.id("rule-action"))).selectByValue("add_tags");
+            click(By.id("save-rule"));
+            waitForText(By.id("rule-error"), "tags");
+            new Select(driver.findElement(By.id("rule-action"))).selectByValue("create_contact");
+            assertThat(driver.findElement(By.id("rule-error")).isDisplayed()).isFalse();
+            shot("broken-now-fixed-390");
+
+            openTab("tab-logs");
+            By canceled = By.cssSelector("#log-rows tr[data-kind='action'][data-status='canceled']");
+            new WebDriverWait(driver, Duration.ofSeconds(20), Duration.ofMillis(300)).until(d -> {
+                click(By.id("log-search"));
+                return !d.findElements(canceled).isEmpty();
+            });
+            assertThat(driver.findElement(canceled).getText()).contains("Old HL (deleted)");
+            assertThat(browser.fitsTheWidth()).isTrue();
+        });
     }
 
     // ---- helpers ----

@@ -130,6 +130,24 @@ class ExplainedLogIT {
         assertThat(m.logs("kind=action&status=succeeded").path("items")).hasSize(3);
     }
 
+    /** Deleting an integration keeps its name on the log's old entries, marked deleted (console point 10). */
+    @Test
+    void anIntegrationDeletedSinceIsStillNamedInOldEntries() {
+        Marketplace m = shopWithTagRule("Gone Shop", "gone");
+        m.deliver("evt_gone1", Webhooks.order("gone@example.com", "og1", "p"));
+        JsonNode action = m.awaitActions("evt_gone1", 1, status("succeeded")).get(0);
+        assertThat(action.path("integration_name").asText()).isEqualTo("Gone Shop HL");
+        assertThat(action.path("integration_deleted").asBoolean()).isFalse();
+
+        assertThat(m.call("DELETE", "/integrations/" + action.path("integration_id").asText(), null).statusCode()).isEqualTo(204);
+        JsonNode after = Json.read(m.call("GET", "/logs/" + action.path("id").asText(), null).body());
+        assertThat(after.path("integration_name").asText()).isEqualTo("Gone Shop HL");
+        assertThat(after.path("integration_deleted").asBoolean()).isTrue();
+        JsonNode listed = m.logs("kind=action&event_id=evt_gone1").path("items").get(0);
+        assertThat(listed.path("integration_name").asText()).isEqualTo("Gone Shop HL");
+        assertThat(listed.path("integration_deleted").asBoolean()).isTrue();
+    }
+
     /** Two bulk replays at once (a double click, two tabs, two replicas) still replay each failure once. */
     @Test
     void bulkReplaysAtOnceReplayEachFailureOnce() throws Exception {
