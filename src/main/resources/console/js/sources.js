@@ -187,15 +187,15 @@ async function renderEndpoint(section) {
   const secretOnce = h('div', { id: 'endpoint-secret-once' });
   clear(section, title,
     h('p', { class: 'hint', id: 'endpoint-hint' },
-      'For a store, or your own shop’s code, that sends events in this engine’s format (PRODUCT.md §3) signed the Standard Webhooks way: '
-      + 'it posts them to this URL and signs them with the marketplace’s webhook secret.'),
+      'For a store, or your own shop’s code, that sends events in this engine’s own format, signed the Standard Webhooks way: '
+      + 'it posts them to this URL and signs them with this marketplace’s webhook secret.'),
     h('div', { class: 'field' }, h('label', { for: 'endpoint-url' }, 'Webhook URL'), urlRow),
     status,
     h('dl', { class: 'facts' },
       h('dt', {}, 'Webhook secret'),
       h('dd', { id: 'endpoint-secret' },
         'Shown only when the marketplace is created and when you rotate it: the engine keeps it encrypted and cannot show it again. '
-        + 'Use the one you saved then (the answer to POST /api/v1/marketplaces, or where you pasted it in your store); '
+        + 'Use the one you saved then (or find it where you pasted it in your store); '
         + 'lost it? Rotate it and paste the new one into your store.',
         m.previous_secret_expires_at ? h('small', { class: 'reason', id: 'endpoint-previous' }, 'The secret it replaced is still accepted until ', time(m.previous_secret_expires_at), '.') : null),
       h('dt', {}, 'Last delivery received'),
