@@ -6,11 +6,10 @@ ALTER TABLE marketplace
     ADD COLUMN refused_count   bigint NOT NULL DEFAULT 0,
     ADD COLUMN last_refused_at timestamptz;
 
--- "Last delivery received" of that endpoint: the newest event receipt that did not come through a
--- source (sources keep their own last_event_at). Read on the console's page only; without it the
--- read would walk every log row of a marketplace whose store posts only through sources.
-CREATE INDEX event_log_webhook_receipts ON event_log (marketplace_id, seq DESC)
-    WHERE kind = 'event' AND source_id IS NULL;
+-- "Last delivery received" of that endpoint is the newest event receipt in the log that did not come
+-- through a source (sources keep their own last_event_at), read on the console's page only: the log keeps
+-- at most ENGINE_LOG_RETENTION entries per marketplace, so event_log_recent (V4) bounds that read, and no
+-- index of its own is written on every webhook.
 
 -- Where the console that asked for an authorization was opened (scheme://host[:port]), so that the
 -- OAuth callback, served at ENGINE_PUBLIC_URL, sends the merchant back to that same origin and its
