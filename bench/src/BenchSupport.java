@@ -225,7 +225,7 @@ final class BenchSupport {
                 s.execute("CREATE DATABASE " + database);
             }
         }
-        env.put("ENGINE_DB_URL", pg.getJdbcUrl("postgres", database));
+        env.put("ENGINE_DB_URL", pg.getJdbcUrl("postgres", database) + System.getenv().getOrDefault("BENCH_DB_URL_SUFFIX", ""));
         env.put("ENGINE_DB_USER", "postgres");
         env.put("ENGINE_ADMIN_TOKEN", OPERATOR);
         env.put("ENGINE_SECRET_KEY", "bench-secret-key-0123456789abcdef0123");

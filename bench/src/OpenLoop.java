@@ -1,3 +1,4 @@
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -47,6 +48,8 @@ final class OpenLoop implements AutoCloseable {
         final int[] status;
         final int[] segment;
         final long[] segmentStartNanos;
+        /** How far an unanswered request got: 0 waiting for a connection, 1 sent, 2 answer's head read. */
+        final byte[] stage;
 
         Run(List<Segment> segments, long baseNanos, long baseEpochMillis) {
             this.segments = segments;
@@ -57,6 +60,7 @@ final class OpenLoop implements AutoCloseable {
             doneNanos = new long[total];
             status = new int[total];
             segment = new int[total];
+            stage = new byte[total];
             segmentStartNanos = new long[segments.size() + 1];
             long t = baseNanos;
             int i = 0;
@@ -85,10 +89,14 @@ final class OpenLoop implements AutoCloseable {
     private final Vertx vertx;
     private final HttpClient client;
     private final int connections;
+    private final Context[] contexts;
 
     OpenLoop(int connections) {
         this.connections = connections;
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
+        // a context on each event loop (getOrCreateContext would give this thread the same one twice)
+        io.vertx.core.impl.VertxInternal internal = (io.vertx.core.impl.VertxInternal) vertx;
+        contexts = new Context[] {internal.createEventLoopContext(), internal.createEventLoopContext()};
         client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
                 new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
     }
@@ -123,17 +131,32 @@ final class OpenLoop implements AutoCloseable {
                     .setURI(r.uri()).setIdleTimeout(30_000);
             r.headers().forEach(o::putHeader);
             final int index = i;
-            client.request(o)
-                    .compose(req -> req.send(Buffer.buffer(r.body())))
-                    .compose(resp -> resp.body().map(b -> resp.statusCode()))
+            // started on one of the client's event-loop contexts, so that the answer's body handler is set on
+            // that thread as its head arrives: chained from this (non-Vert.x) thread, a body that arrived
+            // before the handler was set was dropped and its request never ended (1-22 a run, counted as errors)
+            contexts[i % contexts.length].runOnContext(v -> client.request(o)
+                    .compose(req -> {
+                        run.stage[index] = 1;
+                        return req.send(Buffer.buffer(r.body()));
+                    })
+                    .compose(resp -> {
+                        run.stage[index] = 2;
+                        return resp.body().map(b -> resp.statusCode());
+                    })
                     .onComplete(ar -> {
                         run.doneNanos[index] = System.nanoTime();
                         run.status[index] = ar.succeeded() ? ar.result() : -1;
                         answered.countDown();
-                    });
+                    }));
         }
         if (!answered.await(answerSeconds, TimeUnit.SECONDS)) {
             System.out.printf("  open loop: %d requests still unanswered %d s after the last was due%n", answered.getCount(), answerSeconds);
+            for (int i = 0; i < run.total(); i++) {
+                if (run.doneNanos[i] == 0) {
+                    System.out.printf("    request %d (due at %.3f s): %s%n", i, (run.dueNanos[i] - run.baseNanos) / 1e9,
+                            new String[] {"never had a connection", "sent, no answer", "answer's head read, body never ended"}[run.stage[i]]);
+                }
+            }
         }
         monitor.join(TimeUnit.SECONDS.toMillis(answerSeconds));
         if (late.get() > 0) {
