@@ -25,6 +25,17 @@ public final class Sql {
     private Sql() {
     }
 
+    /**
+     * A one-row relation to join into a statement whose transaction need not wait for its commit to
+     * reach the disk: it sets {@code synchronous_commit = off} for that transaction only (set_config's
+     * "local"), so a single auto-committed statement needs no SET round trip. For the work derived
+     * from accepted events (the inbox stage's batch, an action's claim, pacing, outcome): a database
+     * that crashes loses at most its last ~0.6 s of these commits (3 × wal_writer_delay), whole and in
+     * order, and what they did is redone from what is durable (the inbox row, a pending job); a webhook's
+     * own insert, and every API and OAuth write, keep the synchronous commit (docs/reliability.md).
+     */
+    public static final String ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS async_commit";
+
     /** Maps the current row of a result set. */
     @FunctionalInterface
     public interface Row<T> {

@@ -151,12 +151,12 @@ public final class ActionQueue {
                      FOR UPDATE SKIP LOCKED)
                 UPDATE action_job j
                    SET lease_until = now() + make_interval(secs => ?)
-                  FROM due, integration i
+                  FROM due, integration i, %s
                  WHERE j.id = due.id AND i.id = j.integration_id
                 RETURNING j.*, i.location_id, i.status AS integration_status, i.access_token_enc, i.token_expires_at,
                           (SELECT r.contact_id FROM contact_ref r
-                            WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id""",
-                ActionQueue::map, limit, LEASE_SECONDS));
+                            WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id"""
+                .formatted(Sql.ASYNC_COMMIT), ActionQueue::map, limit, LEASE_SECONDS));
     }
 
     /**
@@ -258,8 +258,8 @@ public final class ActionQueue {
                    SET status = COALESCE(i.status, l.status),
                        message = CASE WHEN i.status IS NULL THEN l.message ELSE i.message END,
                        calls = l.calls || CAST(i.calls AS jsonb), updated_at = now()
-                  FROM input i
-                 WHERE l.id = i.log_id""",
+                  FROM input i, %s
+                 WHERE l.id = i.log_id""".formatted(Sql.ASYNC_COMMIT),
                 Sql.texts(ids), Sql.texts(statuses), Sql.texts(dues), Sql.texts(slots), Sql.texts(attempts), Sql.texts(integrations),
                 Sql.texts(emails), Sql.texts(contacts), Sql.texts(messages), Sql.texts(calls), Sql.texts(logIds)));
         return null;

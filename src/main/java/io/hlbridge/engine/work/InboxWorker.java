@@ -29,7 +29,9 @@ public final class InboxWorker {
 
     /**
      * The oldest pending event of each customer, up to {@code limit}, locked ({@code FOR UPDATE SKIP
-     * LOCKED}) for the caller's transaction; {@code %s} is what to set on them.
+     * LOCKED}) for the caller's transaction; the first {@code %s} is what to set on them. The transaction
+     * commits without waiting for the disk ({@link Sql#ASYNC_COMMIT}): if the database loses it, the
+     * events are pending again and processed anew, their triggers and jobs with them.
      */
     private static final String CLAIM = """
             WITH heads AS (
@@ -42,11 +44,11 @@ public final class InboxWorker {
                  LIMIT ?
                  FOR UPDATE SKIP LOCKED)
             UPDATE inbox_event e SET %s
-              FROM heads, marketplace m
+              FROM heads, marketplace m, %s
              WHERE e.id = heads.id AND m.id = e.marketplace_id
             RETURNING e.id, e.marketplace_id, e.webhook_id, e.event_type, e.payload::text, e.received_at, m.name""";
-    private static final String CLAIM_AND_COMPLETE = CLAIM.formatted("status = 'done', processed_at = now(), lease_until = NULL");
-    private static final String CLAIM_WITH_LEASE = CLAIM.formatted("lease_until = now() + make_interval(secs => ?)");
+    private static final String CLAIM_AND_COMPLETE = CLAIM.formatted("status = 'done', processed_at = now(), lease_until = NULL", Sql.ASYNC_COMMIT);
+    private static final String CLAIM_WITH_LEASE = CLAIM.formatted("lease_until = now() + make_interval(secs => ?)", Sql.ASYNC_COMMIT);
 
     private final DataSource dataSource;
     private final TriggerDeriver deriver;

@@ -97,10 +97,11 @@ public final class LocationPacer {
                        SET next_free_at = GREATEST(p.next_free_at, clock_timestamp())
                                           + i.total * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
                            updated_at = now()
-                      FROM input i, locked l
+                      FROM input i, locked l, %s
                      WHERE p.location_id = i.location_id AND l.location_id = p.location_id
                     RETURNING p.location_id, p.next_free_at - i.total * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
-                              p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""",
+                              p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms"""
+                            .formatted(Sql.ASYNC_COMMIT),
                     rs -> Map.entry(rs.getString(1), slots(rs, 2)),
                     Json.write(totals.entrySet().stream().map(t -> Map.of("location_id", t.getKey(), "total", t.getValue())).toList()))
                     .forEach(block -> blocks.put(block.getKey(), block.getValue()));
@@ -122,13 +123,14 @@ public final class LocationPacer {
     private static Slots reserveOne(Connection c, Request r) throws SQLException {
         return Sql.first(c, """
                 INSERT INTO location_pace AS p (location_id, next_free_at)
-                VALUES (?, clock_timestamp() + CAST(? AS int) * make_interval(secs => 10000.0 / 97 / 1000))
+                SELECT ?, clock_timestamp() + CAST(? AS int) * make_interval(secs => 10000.0 / 97 / 1000) FROM %s
                 ON CONFLICT (location_id) DO UPDATE
                    SET next_free_at = GREATEST(p.next_free_at, clock_timestamp())
                                       + CAST(? AS int) * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
                        updated_at = now()
                 RETURNING next_free_at - CAST(? AS int) * make_interval(secs => p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1) / 1000),
-                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms""",
+                          p.interval_ms::float8 / GREATEST(p.max_requests - 3, 1), p.max_requests, p.interval_ms"""
+                        .formatted(Sql.ASYNC_COMMIT),
                 rs -> slots(rs, 1), r.locationId(), r.count(), r.count(), r.count()).orElseThrow();
     }
 

@@ -44,6 +44,26 @@ class EmbeddedDurabilityTest {
         }
     }
 
+    /**
+     * The workers' statements commit without waiting for the disk (Sql.ASYNC_COMMIT), and only their own
+     * transaction does: the pooled connection a webhook gets next still waits for its commit's flush.
+     */
+    @Test
+    void anAsynchronousCommitIsTheStatementsTransactionsOnly_neverThePooledConnections() throws Exception {
+        Path dir = Files.createDirectories(Path.of("target", "async-" + ProcessHandle.current().pid()).toAbsolutePath());
+        try (Database db = Database.open(settings(dir)); Connection c = db.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            assertThat(Sql.first(c, "SELECT current_setting('synchronous_commit') FROM " + Sql.ASYNC_COMMIT, r -> r.getString(1)))
+                    .contains("off");
+            assertThat(Sql.first(c, "SHOW synchronous_commit", r -> r.getString(1))).contains("off");
+            c.commit();
+            assertThat(Sql.first(c, "SHOW synchronous_commit", r -> r.getString(1))).contains("on");
+            c.setAutoCommit(true); // one statement, its own transaction (as the claims and outcomes run)
+            Sql.first(c, "SELECT 1 FROM " + Sql.ASYNC_COMMIT, r -> r.getInt(1));
+            assertThat(Sql.first(c, "SHOW synchronous_commit", r -> r.getString(1))).contains("on");
+        }
+    }
+
     @Test
     void aSecondEngineOnADataDirInUseRefusesToStart_andLeavesTheFirstsDatabaseRunning() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "locked-" + ProcessHandle.current().pid()).toAbsolutePath());
