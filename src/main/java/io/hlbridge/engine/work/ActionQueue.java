@@ -66,66 +66,93 @@ public final class ActionQueue {
      * All jobs are of the same trigger, event and customer. Returns the jobs' log ids.
      */
     public List<String> enqueue(Connection c, LogEntry trigger, List<NewJob> jobs) throws SQLException {
-        if (jobs.isEmpty() && trigger == null) {
-            return List.of();
-        }
-        List<String> logIds = new ArrayList<>(jobs.size());
-        List<String> integrations = new ArrayList<>(jobs.size());
-        List<String> rules = new ArrayList<>(jobs.size());
-        List<String> actions = new ArrayList<>(jobs.size());
-        List<String> tags = new ArrayList<>(jobs.size());
-        List<String> statuses = new ArrayList<>(jobs.size());
-        List<String> messages = new ArrayList<>(jobs.size());
-        List<String> params = new ArrayList<>(jobs.size());
-        List<String> values = new ArrayList<>(jobs.size());
-        for (NewJob j : jobs) {
-            params.add(j.params() == null ? "{}" : Json.write(j.params()));
-            values.add(j.eventValues() == null ? "{}" : Json.write(j.eventValues()));
-            logIds.add(EventLog.newId());
-            integrations.add(j.integrationId());
-            rules.add(j.ruleId());
-            actions.add(j.action());
-            tags.add(Json.write(j.tags()));
-            statuses.add(j.integrationConnected() ? "pending" : "waiting");
-            messages.add(j.integrationConnected() ? null : "waiting for integration '" + j.integrationName() + "' to be connected");
-        }
-        NewJob first = jobs.isEmpty() ? null : jobs.get(0);
-        String marketplaceId = trigger != null ? trigger.marketplaceId() : first.marketplaceId();
-        String eventId = trigger != null ? trigger.eventId() : first.eventId();
-        String eventType = trigger != null ? trigger.eventType() : first.eventType();
-        String triggerId = trigger != null ? trigger.trigger() : first.trigger();
-        String productId = trigger != null ? trigger.productId() : first.productId();
-        String email = trigger != null ? trigger.email() : first.customer().email();
-        Sql.update(c, """
-                WITH input AS (
-                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                         CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                         CAST(? AS text[]))
-                             WITH ORDINALITY AS x(log_id, integration_id, rule_id, action, tags, status, message, params,
-                                                  event_values, n)),
-                jobs AS (
-                    INSERT INTO action_job (log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
-                                            product_id, customer, source, status, params, event_values)
-                    SELECT log_id, ?, integration_id, rule_id, action, ARRAY(SELECT jsonb_array_elements_text(CAST(tags AS jsonb))),
-                           ?, ?, ?, CAST(? AS jsonb), ?, status, CAST(params AS jsonb), CAST(event_values AS jsonb)
-                      FROM input ORDER BY n)
-                INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
-                                       integration_id, product_id, email, message, replay_of)
-                SELECT e.id, ?, e.kind, e.status, ?, ?, ?, e.rule_id, e.action, e.integration_id, ?, ?, e.message, ?
-                  FROM (SELECT 0 AS n, CAST(? AS text) AS id, 'trigger' AS kind, CAST(? AS text) AS status, NULL AS rule_id,
-                               NULL AS action, NULL AS integration_id, CAST(? AS text) AS message
-                         WHERE CAST(? AS boolean)
-                        UNION ALL
-                        SELECT n, log_id, 'action', status, rule_id, action, integration_id, message FROM input) e
-                 ORDER BY e.n""",
-                Sql.texts(logIds), Sql.texts(integrations), Sql.texts(rules), Sql.texts(actions), Sql.texts(tags),
-                Sql.texts(statuses), Sql.texts(messages), Sql.texts(params), Sql.texts(values),
-                marketplaceId, triggerId, eventId, productId, first == null ? null : Json.write(first.customer()),
-                first == null ? null : first.source(),
-                marketplaceId, eventId, eventType, triggerId, productId, email, first == null ? null : first.replayOf(),
-                trigger == null ? null : trigger.id(), trigger == null ? null : trigger.status(),
-                trigger == null ? null : trigger.message(), trigger != null);
+        Enqueued queued = new Enqueued();
+        List<String> logIds = queued.add(trigger, jobs);
+        queued.write(c);
         return logIds;
+    }
+
+    /**
+     * Triggers' log entries and the jobs they fired, gathered so that a whole batch of store events
+     * writes them in one statement ({@link #write}), in the order added: each trigger's entry, then its
+     * actions in rule order. Nothing in deriving an event's triggers reads them, so writing them at the
+     * end of the batch's transaction changes nothing but the number of round trips.
+     */
+    public static final class Enqueued {
+        private final List<LogEntry> entries = new ArrayList<>();
+        private final List<NewJob> jobs = new ArrayList<>();
+        private final List<String> jobLogIds = new ArrayList<>();
+
+        /** Adds a trigger's entry (or none: null) and its jobs with theirs; returns the jobs' log ids. */
+        public List<String> add(LogEntry trigger, List<NewJob> fired) {
+            if (trigger != null) {
+                entries.add(trigger);
+            }
+            List<String> logIds = new ArrayList<>(fired.size());
+            for (NewJob j : fired) {
+                String logId = EventLog.newId();
+                entries.add(new LogEntry(logId, j.marketplaceId(), "action", j.integrationConnected() ? "pending" : "waiting",
+                        j.eventId(), j.eventType(), j.trigger(), j.ruleId(), j.action(), j.integrationId(), j.productId(),
+                        j.customer().email(),
+                        j.integrationConnected() ? null : "waiting for integration '" + j.integrationName() + "' to be connected",
+                        j.replayOf()));
+                jobs.add(j);
+                jobLogIds.add(logId);
+                logIds.add(logId);
+            }
+            return logIds;
+        }
+
+        private Sql.TextArray entries(java.util.function.Function<LogEntry, String> column) {
+            return Sql.texts(entries.stream().map(column).toList());
+        }
+
+        private Sql.TextArray jobs(java.util.function.Function<NewJob, String> column) {
+            return Sql.texts(jobs.stream().map(column).toList());
+        }
+
+        /** Writes everything added, in one statement, and forgets it. */
+        public void write(Connection c) throws SQLException {
+            if (entries.isEmpty()) {
+                return;
+            }
+            Sql.update(c, """
+                    WITH jobs AS (
+                        INSERT INTO action_job (log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
+                                                product_id, customer, source, status, params, event_values)
+                        SELECT log_id, marketplace_id, integration_id, rule_id, action,
+                               ARRAY(SELECT jsonb_array_elements_text(CAST(tags AS jsonb))), trigger, event_id, product_id,
+                               CAST(customer AS jsonb), source, status, CAST(params AS jsonb), CAST(event_values AS jsonb)
+                          FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                      CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                      CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                               WITH ORDINALITY AS x(log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
+                                                    product_id, customer, source, status, params, event_values, n)
+                         ORDER BY n)
+                    INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
+                                           integration_id, product_id, email, message, replay_of)
+                    SELECT id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
+                           integration_id, product_id, email, message, replay_of
+                      FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                  CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                  CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                           WITH ORDINALITY AS e(id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
+                                                integration_id, product_id, email, message, replay_of, n)
+                     ORDER BY n""",
+                    Sql.texts(jobLogIds), jobs(NewJob::marketplaceId), jobs(NewJob::integrationId), jobs(NewJob::ruleId),
+                    jobs(NewJob::action), jobs(j -> Json.write(j.tags())), jobs(NewJob::trigger), jobs(NewJob::eventId),
+                    jobs(NewJob::productId), jobs(j -> Json.write(j.customer())), jobs(NewJob::source),
+                    jobs(j -> j.integrationConnected() ? "pending" : "waiting"),
+                    jobs(j -> j.params() == null ? "{}" : Json.write(j.params())),
+                    jobs(j -> j.eventValues() == null ? "{}" : Json.write(j.eventValues())),
+                    entries(LogEntry::id), entries(LogEntry::marketplaceId), entries(LogEntry::kind), entries(LogEntry::status),
+                    entries(LogEntry::eventId), entries(LogEntry::eventType), entries(LogEntry::trigger), entries(LogEntry::ruleId),
+                    entries(LogEntry::action), entries(LogEntry::integrationId), entries(LogEntry::productId),
+                    entries(LogEntry::email), entries(LogEntry::message), entries(LogEntry::replayOf));
+            entries.clear();
+            jobs.clear();
+            jobLogIds.clear();
+        }
     }
 
     /**

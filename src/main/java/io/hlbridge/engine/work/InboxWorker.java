@@ -77,11 +77,11 @@ public final class InboxWorker {
         try {
             return Sql.inTransaction(dataSource, c -> {
                 List<ClaimedEvent> events = Sql.list(c, CLAIM_AND_COMPLETE, InboxWorker::claimed, limit);
-                TriggerDispatch.ProductsSeen seen = new TriggerDispatch.ProductsSeen();
+                TriggerDispatch.Batch batch = new TriggerDispatch.Batch();
                 for (ClaimedEvent e : events) {
-                    deriveAndDispatch(c, e, seen);
+                    deriveAndDispatch(c, e, batch);
                 }
-                seen.write(c); // last: the only rows events of different customers share
+                batch.write(c); // the batch's log entries and jobs in one statement, then the products seen
                 return events.size();
             });
         } catch (RuntimeException batchFailed) {
@@ -124,16 +124,16 @@ public final class InboxWorker {
             if (marked == 0) {
                 return false;
             }
-            TriggerDispatch.ProductsSeen seen = new TriggerDispatch.ProductsSeen();
-            deriveAndDispatch(c, e, seen);
-            seen.write(c);
+            TriggerDispatch.Batch batch = new TriggerDispatch.Batch();
+            deriveAndDispatch(c, e, batch);
+            batch.write(c);
             return true;
         });
     }
 
-    private void deriveAndDispatch(Connection c, ClaimedEvent e, TriggerDispatch.ProductsSeen seen) throws SQLException {
+    private void deriveAndDispatch(Connection c, ClaimedEvent e, TriggerDispatch.Batch batch) throws SQLException {
         JsonNode payload = Json.read(e.payload());
         List<DerivedTrigger> triggers = deriver.derive(c, e.marketplaceId(), e.webhookId(), payload, e.receivedAt());
-        dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers, seen);
+        dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers, batch);
     }
 }

@@ -43,24 +43,27 @@ public final class TriggerDispatch {
         }
     }
 
-    /** Per trigger two statements: its matching rules, then its log entry, jobs and their entries at once. */
+    /** One trigger's matching rules, then its log entry, jobs and their entries, all in one statement. */
     public void dispatch(Connection c, String marketplaceId, String marketplaceName, String eventId, String eventType,
                          List<DerivedTrigger> triggers) throws SQLException {
-        ProductsSeen seen = new ProductsSeen();
-        dispatch(c, marketplaceId, marketplaceName, eventId, eventType, triggers, seen);
-        seen.write(c);
+        Batch batch = new Batch();
+        dispatch(c, marketplaceId, marketplaceName, eventId, eventType, triggers, batch);
+        batch.write(c);
     }
 
-    /** As above, noting the triggers' products in {@code seen} for the caller to write once. */
+    /**
+     * As above, into {@code batch}: the rules a batch's events share are looked up once, and its log
+     * entries, jobs and products seen are written by {@link Batch#write} at the end of its transaction.
+     */
     public void dispatch(Connection c, String marketplaceId, String marketplaceName, String eventId, String eventType,
-                         List<DerivedTrigger> triggers, ProductsSeen seen) throws SQLException {
+                         List<DerivedTrigger> triggers, Batch batch) throws SQLException {
         for (DerivedTrigger t : triggers) {
-            seen.add(marketplaceId, t.productId(), t.productName());
+            batch.seen.add(marketplaceId, t.productId(), t.productName());
             LogEntry entry = LogEntry.trigger(EventLog.newId(), marketplaceId, t.fired() ? "fired" : "suppressed", eventId,
                     eventType, t.trigger(), t.productId(), t.customer().email(), t.message());
             List<ActionQueue.NewJob> jobs = new ArrayList<>();
             if (t.fired()) {
-                List<MatchedRule> rules = matching(c, marketplaceId, t.trigger(), t.productId());
+                List<MatchedRule> rules = batch.rules(c, marketplaceId, t.trigger(), t.productId());
                 Map<String, String> values = rules.isEmpty() ? Map.of() : EventFacts.templateValues(t);
                 for (MatchedRule r : rules) {
                     jobs.add(new ActionQueue.NewJob(marketplaceId, r.integrationId(), r.id(), r.action(), r.tags(),
@@ -68,7 +71,36 @@ public final class TriggerDispatch {
                             r.integrationName(), null, rendered(r, values), Json.MAPPER.valueToTree(values)));
                 }
             }
-            queue.enqueue(c, entry, jobs);
+            batch.queued.add(entry, jobs);
+        }
+    }
+
+    /**
+     * What a batch of store events dispatches, written once at the end of its transaction: the triggers'
+     * log entries and queued jobs (one statement), then the products seen. The rules matching a
+     * (marketplace, trigger, product) are read once per batch: a batch lasts milliseconds, and a rule
+     * saved meanwhile applies from the next one, as it would had it been saved a moment later.
+     */
+    public static final class Batch {
+        private final ProductsSeen seen = new ProductsSeen();
+        private final ActionQueue.Enqueued queued = new ActionQueue.Enqueued();
+        private final Map<List<String>, List<MatchedRule>> rules = new java.util.HashMap<>();
+
+        List<MatchedRule> rules(Connection c, String marketplaceId, String trigger, String productId) throws SQLException {
+            List<String> key = java.util.Arrays.asList(marketplaceId, trigger, productId);
+            List<MatchedRule> found = rules.get(key);
+            if (found == null) {
+                found = matching(c, marketplaceId, trigger, productId);
+                rules.put(key, found);
+            }
+            return found;
+        }
+
+        /** Writes the log entries and jobs, then the products seen (last: the only rows events of different customers share). */
+        public void write(Connection c) throws SQLException {
+            queued.write(c);
+            seen.write(c);
+            rules.clear();
         }
     }
 
@@ -76,7 +108,7 @@ public final class TriggerDispatch {
      * The products seen in events (offered by name when a merchant writes a product rule), written
      * once per transaction: a whole batch of events writes them in one statement, at its end.
      */
-    public static final class ProductsSeen {
+    static final class ProductsSeen {
         private final Map<List<String>, String> names = new LinkedHashMap<>();
 
         void add(String marketplaceId, String productId, String productName) {
@@ -92,7 +124,7 @@ public final class TriggerDispatch {
          * that both add or rename products never wait on each other in a cycle. (The UPDATE sees the
          * table as it was before the statement, so never a row the INSERT just added.)
          */
-        public void write(Connection c) throws SQLException {
+        void write(Connection c) throws SQLException {
             if (names.isEmpty()) {
                 return;
             }
