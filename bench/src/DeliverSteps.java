@@ -352,6 +352,9 @@ public final class DeliverSteps {
         return new String[] {id, m.path("webhook_secret").asText()};
     }
 
+    /** How long the sandbox warms its own JIT before the engine starts (BENCH_SANDBOX_WARMUP, default 20 s). */
+    static final String SANDBOX_WARMUP_SECONDS = System.getenv().getOrDefault("BENCH_SANDBOX_WARMUP", "20");
+
     /** Calls to HighLevel's contacts endpoints the sandbox has answered so far. */
     static long contactCalls(JsonNode stats) {
         long calls = 0;
@@ -391,7 +394,7 @@ public final class DeliverSteps {
             }, b -> { }, 10);
         }
         System.out.printf("stand-ins warmed up before the engine starts: the sandbox %s s of contact calls, the sender %d s at 300/s%n",
-                System.getenv().getOrDefault("BENCH_SANDBOX_WARMUP", "20"), seconds);
+                SANDBOX_WARMUP_SECONDS, seconds);
     }
 
     static String post(String base, String path, String bearer, String json) throws Exception {
@@ -423,7 +426,7 @@ public final class DeliverSteps {
         static SandboxChild start(int max, long intervalMillis) throws Exception {
             List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseParallelGC", "-Xmx512m", "-cp", System.getProperty("java.class.path"),
                     "SandboxProcess", Integer.toString(max), Long.toString(intervalMillis), "true",
-                    System.getenv().getOrDefault("BENCH_SANDBOX_WARMUP", "20")));
+                    SANDBOX_WARMUP_SECONDS));
             Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -192,7 +192,7 @@ public class EngineConfiguration implements CamelConfiguration {
         ActionCatalog actions = ActionCatalog.of(context);
         registry.bind("actionCatalog", actions);
         registry.bind("openApiDocument", new OpenApiDocument(actions));
-        TriggerDispatch dispatch = new TriggerDispatch(queue, actions);
+        TriggerDispatch dispatch = new TriggerDispatch(actions);
         LocationPacer pacer = new LocationPacer(dataSource);
         HighLevelResponses responses = new HighLevelResponses(pacer);
 

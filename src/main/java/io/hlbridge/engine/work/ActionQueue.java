@@ -63,7 +63,7 @@ public final class ActionQueue {
     /**
      * Logs a derived trigger ({@code trigger}, or null) and queues the jobs it fired with their log
      * entries, in one statement: the log shows the trigger first, then its actions in rule order.
-     * All jobs are of the same trigger, event and customer. Returns the jobs' log ids.
+     * Returns the jobs' log ids.
      */
     public List<String> enqueue(Connection c, LogEntry trigger, List<NewJob> jobs) throws SQLException {
         Enqueued queued = new Enqueued();
@@ -80,8 +80,11 @@ public final class ActionQueue {
      */
     public static final class Enqueued {
         private final List<LogEntry> entries = new ArrayList<>();
-        private final List<NewJob> jobs = new ArrayList<>();
-        private final List<String> jobLogIds = new ArrayList<>();
+        private final List<Queued> jobs = new ArrayList<>();
+
+        /** A job with the id of its log entry. */
+        private record Queued(String logId, NewJob job) {
+        }
 
         /** Adds a trigger's entry (or none: null) and its jobs with theirs; returns the jobs' log ids. */
         public List<String> add(LogEntry trigger, List<NewJob> fired) {
@@ -96,8 +99,7 @@ public final class ActionQueue {
                         j.customer().email(),
                         j.integrationConnected() ? null : "waiting for integration '" + j.integrationName() + "' to be connected",
                         j.replayOf()));
-                jobs.add(j);
-                jobLogIds.add(logId);
+                jobs.add(new Queued(logId, j));
                 logIds.add(logId);
             }
             return logIds;
@@ -108,7 +110,7 @@ public final class ActionQueue {
         }
 
         private Sql.TextArray jobs(java.util.function.Function<NewJob, String> column) {
-            return Sql.texts(jobs.stream().map(column).toList());
+            return Sql.texts(jobs.stream().map(Queued::job).map(column).toList());
         }
 
         /** Writes everything added, in one statement, and forgets it. */
@@ -139,7 +141,7 @@ public final class ActionQueue {
                            WITH ORDINALITY AS e(id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
                                                 integration_id, product_id, email, message, replay_of, n)
                      ORDER BY n""",
-                    Sql.texts(jobLogIds), jobs(NewJob::marketplaceId), jobs(NewJob::integrationId), jobs(NewJob::ruleId),
+                    Sql.texts(jobs.stream().map(Queued::logId).toList()), jobs(NewJob::marketplaceId), jobs(NewJob::integrationId), jobs(NewJob::ruleId),
                     jobs(NewJob::action), jobs(j -> Json.write(j.tags())), jobs(NewJob::trigger), jobs(NewJob::eventId),
                     jobs(NewJob::productId), jobs(j -> Json.write(j.customer())), jobs(NewJob::source),
                     jobs(j -> j.integrationConnected() ? "pending" : "waiting"),
@@ -151,7 +153,6 @@ public final class ActionQueue {
                     entries(LogEntry::email), entries(LogEntry::message), entries(LogEntry::replayOf));
             entries.clear();
             jobs.clear();
-            jobLogIds.clear();
         }
     }
 

@@ -22,11 +22,9 @@ import org.jdbi.v3.core.Handle;
  * rules, each once. Runs in the transaction that consumed the event, so nothing is queued twice.
  */
 public final class TriggerDispatch {
-    private final ActionQueue queue;
     private final ActionCatalog actions;
 
-    public TriggerDispatch(ActionQueue queue, ActionCatalog actions) {
-        this.queue = queue;
+    public TriggerDispatch(ActionCatalog actions) {
         this.actions = actions;
     }
 
@@ -43,7 +41,7 @@ public final class TriggerDispatch {
         }
     }
 
-    /** One trigger's matching rules, then its log entry, jobs and their entries, all in one statement. */
+    /** The triggers' matching rules, then their log entries, jobs and the jobs' entries, all in one statement. */
     public void dispatch(Connection c, String marketplaceId, String marketplaceName, String eventId, String eventType,
                          List<DerivedTrigger> triggers) throws SQLException {
         Batch batch = new Batch();
