@@ -23,7 +23,9 @@ public final class ProspectSchedule {
     /**
      * Claims up to {@code limit} prospects whose delay has passed, marks them done in the caller's
      * transaction, and returns a fired prospect.created trigger for each one whose customer has not
-     * bought that product since, or a suppressed one ("bought meanwhile").
+     * bought that product since, or a suppressed one ("bought meanwhile"). The customer's inbox is
+     * checked by a scalar subquery (one probe of the pending index per prospect), never an anti-join
+     * the planner could run against the whole inbox backlog (see InboxWorker's claim).
      */
     public List<DueProspect> claimDue(Handle handle, Instant now, int limit) {
         return handle.createQuery("""
@@ -35,10 +37,9 @@ public final class ProspectSchedule {
                             ORDER BY b.purchased_at LIMIT 1) AS bought_order_id
                     FROM prospect p
                     WHERE p.status = 'pending' AND p.due_at <= :now
-                      AND NOT EXISTS (
-                          SELECT 1 FROM inbox_event e
-                          WHERE e.marketplace_id = p.marketplace_id AND e.ordering_key = p.email
-                            AND e.status = 'pending' AND e.received_at <= p.due_at)
+                      AND coalesce((SELECT min(e.received_at) FROM inbox_event e
+                                     WHERE e.marketplace_id = p.marketplace_id AND e.ordering_key = p.email
+                                       AND e.status = 'pending'), 'infinity') > p.due_at
                     ORDER BY p.due_at
                     LIMIT :limit
                     FOR UPDATE OF p SKIP LOCKED)
