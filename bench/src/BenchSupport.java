@@ -36,7 +36,17 @@ final class BenchSupport {
     static EmbeddedPostgres postgres(String name) throws Exception {
         Path dir = Path.of("target", "bench", name).toAbsolutePath();
         Files.createDirectories(dir);
-        EmbeddedPostgres pg = EmbeddedPostgres.builder()
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+        if (System.getenv("BENCH_PG_LOG") != null) {
+            // checkpoints and autovacuum runs, timestamped, in <dir>/data/log/ (to line them up with a run's slow seconds)
+            builder.setServerConfig("logging_collector", "on").setServerConfig("log_directory", dir.resolve("log").toString()).setServerConfig("log_checkpoints", "on")
+                    .setServerConfig("log_autovacuum_min_duration", "0")
+                    // and the plans of statements slower than 50 ms, with the rows and buffers each node touched
+                    .setServerConfig("session_preload_libraries", "auto_explain").setServerConfig("auto_explain.log_min_duration", "50")
+                    .setServerConfig("auto_explain.log_analyze", "on").setServerConfig("auto_explain.log_timing", "off")
+                    .setServerConfig("auto_explain.log_buffers", "on");
+        }
+        EmbeddedPostgres pg = builder
                 .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
                 .setDataDirectory(dir.resolve("data"))
                 .setCleanDataDirectory(true)

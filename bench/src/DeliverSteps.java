@@ -270,12 +270,20 @@ public final class DeliverSteps {
                 events++;
             }
         }
+        printStatements(pg, database, events, "the measured steps (%d events, and the drain after them)".formatted(events));
+    }
+
+    /** With BENCH_PG_STATS: the database's statements since {@link #resetStatements}, per event of {@code what}. */
+    static void printStatements(EmbeddedPostgres pg, String database, int events, String what) throws Exception {
+        if (System.getenv("BENCH_PG_STATS") == null) {
+            return;
+        }
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""
                      SELECT calls, total_exec_time, total_plan_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 120)
                        FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
                       WHERE d.datname = '%s' ORDER BY total_exec_time + total_plan_time DESC LIMIT 25""".formatted(database))) {
-            System.out.printf("statements over the measured steps (%d events, and the drain after them), per event:%n", events);
+            System.out.printf("statements over %s, per event:%n", what);
             double calls = 0;
             double ms = 0;
             while (rs.next()) {

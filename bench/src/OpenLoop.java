@@ -209,6 +209,25 @@ final class OpenLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code seconds} of the schedule's shape at {@code rate} against a server in this JVM that
+     * answers 202 at once (not measured): the sender's own code (the client, {@code make}'s signing) is
+     * compiled before it sends to the engine, so a cold sender does not send late and in bursts.
+     */
+    void warmUp(int rate, int seconds, IntFunction<Request> make) throws Exception {
+        io.vertx.core.http.HttpServer server = vertx.createHttpServer()
+                .requestHandler(req -> req.body().onComplete(b -> req.response().setStatusCode(202).end()))
+                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        try {
+            Run run = run(List.of(new Segment("sender warm-up", rate, seconds, false)), server.actualPort(), make, b -> { }, 10);
+            Answers a = answerStats(run, 0);
+            System.out.printf("sender warmed up against a local 202 server: %d/s for %d s, p50 %.1f ms, p99 %.1f ms%n",
+                    rate, seconds, a.p50(), a.p99());
+        } finally {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     int connections() {
         return connections;
     }
