@@ -24,9 +24,18 @@ public final class HttpReplies {
     private HttpReplies() {
     }
 
+    /**
+     * Drops every header of the request from the reply. The headers' map is cleared as it is: Camel's
+     * {@code removeHeaders("*")} matches each name against the pattern as a regular expression, ~3 % of
+     * the engine's CPU per webhook (JFR, bench/ingest).
+     */
+    public static void clearHeaders(Message message) {
+        message.getHeaders().clear();
+    }
+
     public static void json(Exchange exchange, int status, Object body) {
         Message message = exchange.getMessage();
-        message.removeHeaders("*", "CamelHttpResponseCode");
+        clearHeaders(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setBody(Json.write(body));
@@ -34,7 +43,7 @@ public final class HttpReplies {
 
     public static void noContent(Exchange exchange) {
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        clearHeaders(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
         message.setBody(null);
     }
@@ -60,7 +69,7 @@ public final class HttpReplies {
             body.put("instance", withoutKeys(path));
         }
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        clearHeaders(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/problem+json");
         if (problem.retryAfterSeconds() > 0) {

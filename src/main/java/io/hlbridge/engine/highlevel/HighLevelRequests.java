@@ -3,6 +3,7 @@ package io.hlbridge.engine.highlevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.triggers.Customer;
 import io.hlbridge.engine.work.ActionExchange;
@@ -164,7 +165,7 @@ public final class HighLevelRequests {
 
     private void prepare(Exchange exchange, String method, String path, String query, String body) {
         Message m = exchange.getMessage();
-        m.removeHeaders("*");
+        HttpReplies.clearHeaders(m);
         // the enum camel-http reads: a String here costs a type-converter search on every call
         m.setHeader(Exchange.HTTP_METHOD, HttpMethods.valueOf(method));
         m.setHeader(Exchange.HTTP_URI, apiUrl + path + (query == null ? "" : "?" + query));
