@@ -13,8 +13,9 @@ import org.jdbi.v3.core.Handle;
  */
 public final class EventLog {
 
+    /** A log entry's id: {@code log_} and 20 base-36 characters, in the order entries are made (Tokens#timeOrderedId). */
     public static String newId() {
-        return Tokens.id("log");
+        return Tokens.timeOrderedId("log");
     }
 
     /** A new status (and reason) for an action's entry; the entry's id stays the same. */
