@@ -77,6 +77,22 @@ final class BenchSupport {
         return pg;
     }
 
+    /** WAL written so far by the whole server: bytes, full-page images (pg_stat_wal). */
+    record Wal(long bytes, long fullPageImages) {
+        static Wal of(EmbeddedPostgres pg) throws Exception {
+            try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint, wal_fpi FROM pg_stat_wal")) {
+                rs.next();
+                return new Wal(rs.getLong(1), rs.getLong(2));
+            }
+        }
+
+        String perItem(Wal before, int items) {
+            return String.format("WAL %.0f bytes and %.2f full-page images per event", (bytes - before.bytes) / (double) items,
+                    (fullPageImages - before.fullPageImages) / (double) items);
+        }
+    }
+
     /** CPU seconds used so far by the engine process, every PostgreSQL process, and this JVM with its senders (sandbox + senders). */
     record Cpu(double engine, double postgres, double bench) {
         /** CPU of sender processes (wrk) that have ended, in nanoseconds. */
