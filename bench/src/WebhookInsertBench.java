@@ -20,17 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * them): inserts a second and PostgreSQL's CPU per insert, each variant measured in turn.
  */
 public final class WebhookInsertBench {
-    static final String SQL = """
-            WITH stored AS (
-                INSERT INTO inbox_event (marketplace_id, webhook_id, event_type, ordering_key, payload)
-                VALUES (?, ?, ?, ?, CAST(? AS jsonb))
-                ON CONFLICT (marketplace_id, webhook_id) DO NOTHING
-                RETURNING 1)
-            INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, email, message)
-            SELECT ?, ?, 'event', CASE WHEN s.n > 0 THEN 'accepted' ELSE 'duplicate' END, ?, ?, ?,
-                   CASE WHEN s.n > 0 THEN NULL ELSE CAST(? AS text) END
-              FROM (SELECT count(*) AS n FROM stored) s
-            RETURNING status""";
+    static final String SQL = io.hlbridge.engine.ingest.Inbox.STORE_WITH_RECEIPT;
 
     public static void main(String[] args) throws Exception {
         String[] threadCounts = args[0].split(",");

@@ -39,7 +39,8 @@ public final class Inbox {
         return status.equals("accepted") ? Outcome.ACCEPTED : Outcome.DUPLICATE;
     }
 
-    private static final String STORE_WITH_RECEIPT = """
+    /** The statement {@link #store} sends (public for bench/webhook-insert, which measures it alone). */
+    public static final String STORE_WITH_RECEIPT = """
             WITH stored AS (
                 INSERT INTO inbox_event (marketplace_id, webhook_id, event_type, ordering_key, payload)
                 VALUES (?, ?, ?, ?, CAST(? AS jsonb))
