@@ -58,7 +58,7 @@ public final class DeliverSteps {
             int http = BenchSupport.freePort();
             int mgmt = BenchSupport.freePort();
             String database = "engine_steps";
-            warmUpSender(hl, connections);
+            warmUpSender(connections);
             long callsBefore = contactCalls(hl.stats()); // the sandbox's own warm-up's
             long engineStart = System.nanoTime();
             Process engine = BenchSupport.startEngine(pg, database, http, mgmt, Map.of(
@@ -78,19 +78,8 @@ public final class DeliverSteps {
                     firstMeasured++;
                 }
                 final int measuredFrom = firstMeasured;
-                OpenLoop.Run run = sender.run(segments, http, i -> {
-                    String id = "evt_" + TAG + i;
-                    String body = DeliverBench.order("n" + i, TAG + i); // a new customer each
-                    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-                    long ts = System.currentTimeMillis() / 1000;
-                    try {
-                        return new OpenLoop.Request("/webhooks/" + marketplace, Map.of("Content-Type", "application/json",
-                                "webhook-id", id, "webhook-timestamp", Long.toString(ts),
-                                "webhook-signature", BenchSupport.sign(secret, id, ts, bytes)), bytes);
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, b -> {
+                OpenLoop.Run run = sender.run(segments, http, i -> OpenLoop.Request.signedWebhook(marketplace, secret, "evt_" + TAG + i,
+                        DeliverBench.order("n" + i, TAG + i)), b -> { // a new customer each
                     try {
                         if (jfr != null && b == measuredFrom) {
                             jcmd(engine, "JFR.start", "name=steps", "settings=profile", "filename=" + Path.of(jfr).toAbsolutePath());
@@ -377,29 +366,20 @@ public final class DeliverSteps {
 
     /**
      * The sender is a JVM too: before the engine starts, it sends BENCH_SENDER_WARMUP seconds (default 15) of
-     * the same signed events at 300/s to the sandbox (which answers 404), so that its JIT's warm-up does not
-     * take the engine's CPU in the engine's first minute. A store's webhooks do not come from a JVM that just
-     * started on the engine's cores; the engine's own warm-up is what the first windows measure.
+     * the same signed events at 300/s to a server of its own ({@link OpenLoop#warmUp}), so that its JIT's
+     * warm-up does not take the engine's CPU in the engine's first minute. A store's webhooks do not come
+     * from a JVM that just started on the engine's cores; the engine's own warm-up is what the first windows
+     * measure.
      */
-    static void warmUpSender(SandboxChild hl, int connections) throws Exception {
+    static void warmUpSender(int connections) throws Exception {
         int seconds = Integer.parseInt(System.getenv().getOrDefault("BENCH_SENDER_WARMUP", "15"));
         if (seconds <= 0) {
             return;
         }
-        int port = URI.create(hl.baseUrl).getPort();
         String secret = "whsec_" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
         try (OpenLoop warm = new OpenLoop(connections)) {
-            warm.run(List.of(new OpenLoop.Segment("sender warm-up", 300, seconds, false)), port, i -> {
-                String id = "evt_warm_" + i;
-                byte[] bytes = DeliverBench.order("w" + i, "warm" + i).getBytes(StandardCharsets.UTF_8);
-                long ts = System.currentTimeMillis() / 1000;
-                try {
-                    return new OpenLoop.Request("/webhooks/mkt_warm_up", Map.of("Content-Type", "application/json", "webhook-id", id,
-                            "webhook-timestamp", Long.toString(ts), "webhook-signature", BenchSupport.sign(secret, id, ts, bytes)), bytes);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, b -> { }, 10);
+            warm.warmUp(300, seconds, i -> OpenLoop.Request.signedWebhook("mkt_warm_up", secret, "evt_warm_" + i,
+                    DeliverBench.order("w" + i, "warm" + i)));
         }
         System.out.printf("stand-ins warmed up before the engine starts: the sandbox %s s of contact calls, the sender %d s at 300/s%n",
                 SANDBOX_WARMUP_SECONDS, seconds);

@@ -141,50 +141,6 @@ public final class IngestBench {
         return r;
     }
 
-    static Result closedLoop(String base, String marketplace, String secret, int senders, int seconds, String label,
-                             boolean report) throws Exception {
-        long[] latencies = new long[4_000_000];
-        AtomicInteger count = new AtomicInteger();
-        AtomicLong errors = new AtomicLong();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        ExecutorService pool = Executors.newFixedThreadPool(senders);
-        CountDownLatch done = new CountDownLatch(senders);
-        long start = System.nanoTime();
-        for (int s = 0; s < senders; s++) {
-            pool.execute(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        long n = IDS.incrementAndGet();
-                        HttpRequest request = BenchSupport.webhook(base, marketplace, secret, "evt_" + n, BenchSupport.event(n));
-                        long t0 = System.nanoTime();
-                        HttpResponse<Void> r = BenchSupport.HTTP.send(request, HttpResponse.BodyHandlers.discarding());
-                        long took = System.nanoTime() - t0;
-                        if (r.statusCode() == 202) {
-                            int i = count.getAndIncrement();
-                            if (i < latencies.length) {
-                                latencies[i] = took;
-                            }
-                        } else {
-                            errors.incrementAndGet();
-                        }
-                    }
-                } catch (Exception e) {
-                    errors.incrementAndGet();
-                } finally {
-                    done.countDown();
-                }
-            });
-        }
-        done.await();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        pool.shutdown();
-        long[] sorted = BenchSupport.sorted(latencies, Math.min(count.get(), latencies.length));
-        Result r = new Result(count.get() / elapsed, BenchSupport.percentileMs(sorted, 50), BenchSupport.percentileMs(sorted, 95),
-                BenchSupport.percentileMs(sorted, 99), errors.get());
-        System.out.printf("%s: %d accepted in %.1f s (%.0f/s), errors %d%n", label, count.get(), elapsed, r.perSecond, r.errors);
-        return r;
-    }
-
     /**
      * A steady arrival rate from the open-loop sender (a fixed schedule, a pool of many connections):
      * {@link #LEAD_IN_SECONDS} at the rate first, not measured (the sender opens its connections, the
@@ -233,15 +189,7 @@ public final class IngestBench {
     static java.util.function.IntFunction<OpenLoop.Request> steadyEvent(String marketplace, String secret) {
         return i -> {
             long n = IDS.incrementAndGet();
-            String id = "evt_" + n;
-            byte[] bytes = BenchSupport.event(n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            long ts = System.currentTimeMillis() / 1000;
-            try {
-                return new OpenLoop.Request("/webhooks/" + marketplace, Map.of("Content-Type", "application/json", "webhook-id", id,
-                        "webhook-timestamp", Long.toString(ts), "webhook-signature", BenchSupport.sign(secret, id, ts, bytes)), bytes);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return OpenLoop.Request.signedWebhook(marketplace, secret, "evt_" + n, BenchSupport.event(n));
         };
     }
 

@@ -36,6 +36,17 @@ final class OpenLoop implements AutoCloseable {
 
     /** One request: path, headers, body. */
     record Request(String uri, Map<String, String> headers, byte[] body) {
+        /** A store event POSTed to a marketplace's webhook endpoint, signed now (Standard Webhooks) with its secret. */
+        static Request signedWebhook(String marketplace, String secret, String webhookId, String event) {
+            byte[] bytes = event.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            long ts = System.currentTimeMillis() / 1000;
+            try {
+                return new Request("/webhooks/" + marketplace, Map.of("Content-Type", "application/json", "webhook-id", webhookId,
+                        "webhook-timestamp", Long.toString(ts), "webhook-signature", BenchSupport.sign(secret, webhookId, ts, bytes)), bytes);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** What happened to every request of a run, by index (the order of the schedule). */

@@ -25,7 +25,8 @@ public final class HttpReplies {
     }
 
     /**
-     * Drops every header of the request from the reply. The headers' map is cleared as it is: Camel's
+     * Drops every header the message carries (the request's, before a reply or an outgoing call is built).
+     * The headers' map is cleared as it is: Camel's
      * {@code removeHeaders("*")} matches each name against the pattern as a regular expression, ~3 % of
      * the engine's CPU per webhook (JFR, bench/ingest).
      */

@@ -28,7 +28,7 @@ public final class OpenApiDocument {
         if (body == null) {
             document = body = Json.write(build());
         }
-        exchange.getMessage().removeHeaders("*");
+        HttpReplies.clearHeaders(exchange.getMessage());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         exchange.getMessage().setBody(body);
     }

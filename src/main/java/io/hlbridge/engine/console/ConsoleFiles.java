@@ -1,5 +1,6 @@
 package io.hlbridge.engine.console;
 
+import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.ProblemException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,7 +40,7 @@ public final class ConsoleFiles {
         String path = requestPath(message);
         String method = message.getHeader(Exchange.HTTP_METHOD, String.class);
         if (path.equals(PREFIX)) {
-            message.removeHeaders("*");
+            HttpReplies.clearHeaders(message);
             message.setHeader(Exchange.HTTP_RESPONSE_CODE, 308);
             message.setHeader("Location", PREFIX + "/");
             message.setBody(null);
@@ -57,7 +58,7 @@ public final class ConsoleFiles {
         if (content == null) {
             throw notFound(path);
         }
-        message.removeHeaders("*");
+        HttpReplies.clearHeaders(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         message.setHeader(Exchange.CONTENT_TYPE, type);
         message.setHeader("Cache-Control", "no-cache");

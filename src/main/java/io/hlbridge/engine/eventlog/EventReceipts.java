@@ -1,6 +1,7 @@
 package io.hlbridge.engine.eventlog;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hlbridge.engine.api.HttpReplies;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.api.StorableText;
@@ -42,7 +43,7 @@ public final class EventReceipts {
             event = bestEffort(exchange.getProperty(WebhookIntake.RAW_BODY, byte[].class));
         }
         Message m = exchange.getMessage();
-        m.removeHeaders("*");
+        HttpReplies.clearHeaders(m);
         m.setHeader("id", EventLog.newId());
         m.setHeader("marketplaceId", exchange.getProperty(WebhookIntake.AUTHENTICATED_MARKETPLACE, String.class));
         m.setHeader("status", status);

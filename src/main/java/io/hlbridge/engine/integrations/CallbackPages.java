@@ -1,5 +1,6 @@
 package io.hlbridge.engine.integrations;
 
+import io.hlbridge.engine.api.HttpReplies;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -30,7 +31,7 @@ final class CallbackPages {
 
     static void send(Exchange exchange, int status, String html) {
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        HttpReplies.clearHeaders(message);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         message.setHeader(Exchange.CONTENT_TYPE, "text/html; charset=utf-8");
         message.setHeader("Cache-Control", "no-store");
