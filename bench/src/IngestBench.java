@@ -47,8 +47,13 @@ public final class IngestBench {
                 BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(engine);
                 BenchSupport.Wal wal1 = BenchSupport.Wal.of(pg);
                 int phase1 = (int) Math.round(max.perSecond * seconds);
-                // the engine goes on to process what it accepted; the steady phase starts once that is done
+                // the engine goes on to process what it accepted (it lets processing wait while webhooks do:
+                // IntakeFirst); the steady phase starts once that is done
+                long drainStart = System.nanoTime();
                 BenchSupport.awaitDrained(pg, http);
+                double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
+                BenchSupport.Cpu cpuDrained = BenchSupport.Cpu.of(engine);
+                BenchSupport.Wal walDrained = BenchSupport.Wal.of(pg);
                 String load1 = BenchSupport.loadAverage();
                 Result steady;
                 BenchSupport.Cpu cpuSteady;
@@ -75,8 +80,10 @@ public final class IngestBench {
                         senders, seconds, WARM_UP_SECONDS, max.perSecond, max.p50, max.p95, max.p99, max.errors, load1);
                 System.out.printf("phase 2, steady (open loop, %d/s for %d s after a " + LEAD_IN_SECONDS + " s lead-in, up to %d connections, latency from the due time): %.0f accepted/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, errors %d; engine RSS %d MiB (%s)%n",
                         rate, Math.max(10, seconds), connections, steady.perSecond, steady.p50, steady.p95, steady.p99, steady.errors, rss, load2);
-                System.out.println("phase 1 per accepted event (the engine also processes the events it accepts): " + cpu1.perItem(cpu0, phase1)
+                System.out.println("phase 1 per accepted event, while it ran: " + cpu1.perItem(cpu0, phase1)
                         + "; " + wal1.perItem(wal0, phase1));
+                System.out.printf("phase 1's events all processed %.1f s after it ended; per event, accepted and processed: %s; %s%n",
+                        drainSeconds, cpuDrained.perItem(cpu0, phase1), walDrained.perItem(wal0, phase1));
                 System.out.println("phase 2 per accepted event (its lead-in too; sender warmed up, phase 1 processed before it): "
                         + cpu2.perItem(cpuSteady, (int) Math.round(steady.perSecond * (LEAD_IN_SECONDS + Math.max(10, seconds))))
                         + "; " + wal2.perItem(walSteady, (int) Math.round(steady.perSecond * (LEAD_IN_SECONDS + Math.max(10, seconds)))));

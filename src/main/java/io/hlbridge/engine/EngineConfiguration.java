@@ -34,6 +34,7 @@ import io.hlbridge.engine.work.ActionQueueListener;
 import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.InboxWorker;
+import io.hlbridge.engine.work.IntakeFirst;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
 import io.hlbridge.engine.work.ShutdownSequence;
@@ -198,6 +199,7 @@ public class EngineConfiguration implements CamelConfiguration {
 
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
         registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch));
+        registry.bind("intakeFirst", IntakeFirst.of(context));
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
         registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));

@@ -1,0 +1,51 @@
+package io.hlbridge.engine.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class IntakeFirstTest {
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final IntakeFirst intakeFirst = new IntakeFirst(inFlight::get, now::get);
+
+    private void later(long millis) {
+        now.addAndGet(millis * 1_000_000L);
+    }
+
+    @Test
+    void aQuietIntakeLeavesEveryTurnToTheInbox() {
+        inFlight.set(IntakeFirst.BUSY_AT - 1);
+        for (int turn = 0; turn < 5; turn++) {
+            assertThat(intakeFirst.inboxMayRun()).isTrue();
+            later(1);
+        }
+    }
+
+    @Test
+    void aSaturatedIntakeTakesTheTurns_butABatchStillGoesThroughEveryHalfSecond() {
+        inFlight.set(IntakeFirst.BUSY_AT);
+        later(100);
+        assertThat(intakeFirst.inboxMayRun()).as("100 ms after the last turn").isFalse();
+        later(399);
+        assertThat(intakeFirst.inboxMayRun()).as("499 ms after it").isFalse();
+        later(1);
+        assertThat(intakeFirst.inboxMayRun()).as("500 ms after it").isTrue();
+        later(25);
+        assertThat(intakeFirst.inboxMayRun()).as("the next turn counts from that one").isFalse();
+        later(475);
+        assertThat(intakeFirst.inboxMayRun()).isTrue();
+    }
+
+    @Test
+    void theInboxRunsAgainAsSoonAsTheIntakeEases() {
+        inFlight.set(40);
+        later(25);
+        assertThat(intakeFirst.inboxMayRun()).isFalse();
+        inFlight.set(2);
+        later(25);
+        assertThat(intakeFirst.inboxMayRun()).isTrue();
+    }
+}
