@@ -199,7 +199,7 @@ public class EngineConfiguration implements CamelConfiguration {
 
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
         registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch));
-        registry.bind("intakeFirst", IntakeFirst.of(context));
+        registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
         registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));
