@@ -302,20 +302,24 @@ final class BenchSupport {
         return sum;
     }
 
+    /** The accepted events the engine on {@code httpPort} has not processed yet. */
+    static long pendingEvents(EmbeddedPostgres pg, int httpPort) throws Exception {
+        try (Connection c = java.sql.DriverManager.getConnection(pg.getJdbcUrl("postgres", "engine_" + httpPort), "postgres", "");
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM inbox_event WHERE status = 'pending'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /** Waits until the engine on {@code httpPort} has processed every accepted event (so phases do not overlap). */
     static void awaitDrained(EmbeddedPostgres pg, int httpPort) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        try (Connection c = java.sql.DriverManager.getConnection(pg.getJdbcUrl("postgres", "engine_" + httpPort), "postgres", "");
-             Statement s = c.createStatement()) {
-            while (System.nanoTime() < deadline) {
-                try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM inbox_event WHERE status = 'pending'")) {
-                    rs.next();
-                    if (rs.getLong(1) == 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(500);
+        while (System.nanoTime() < deadline) {
+            if (pendingEvents(pg, httpPort) == 0) {
+                return;
             }
+            Thread.sleep(500);
         }
         throw new IllegalStateException("the engine did not drain its inbox in 3 minutes");
     }
