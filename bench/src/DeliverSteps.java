@@ -278,8 +278,8 @@ public final class DeliverSteps {
             while (rs.next()) {
                 calls += rs.getLong(1);
                 ms += rs.getDouble(2) + rs.getDouble(3);
-                System.out.printf("  %6.2f calls %7.3f ms exec+plan per event  %s%n", rs.getLong(1) / (double) events,
-                        (rs.getDouble(2) + rs.getDouble(3)) / events, rs.getString(4));
+                System.out.printf("  %6.2f calls %7.3f ms exec+plan per event (plan %.3f)  %s%n", rs.getLong(1) / (double) events,
+                        (rs.getDouble(2) + rs.getDouble(3)) / events, rs.getDouble(3) / events, rs.getString(4));
             }
             System.out.printf("  top 25 together: %.2f statements, %.3f ms per event%n", calls / events, ms / events);
         }
