@@ -32,8 +32,7 @@ class InboxClaimPlanIT {
 
             c.setAutoCommit(false);
             List<String> plan = new ArrayList<>();
-            try (PreparedStatement explain = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + InboxWorker.CLAIM_AND_COMPLETE)) {
-                explain.setInt(1, 64);
+            try (PreparedStatement explain = c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + InboxWorker.claimAndComplete(64))) {
                 try (ResultSet rs = explain.executeQuery()) {
                     while (rs.next()) {
                         plan.add(rs.getString(1));
@@ -48,8 +47,7 @@ class InboxClaimPlanIT {
 
             // and what it claims is right: the oldest pending event of 64 different customers
             List<String> keys = new ArrayList<>();
-            try (PreparedStatement claim = c.prepareStatement(InboxWorker.CLAIM_AND_COMPLETE)) {
-                claim.setInt(1, 64);
+            try (PreparedStatement claim = c.prepareStatement(InboxWorker.claimAndComplete(64))) {
                 try (ResultSet rs = claim.executeQuery()) {
                     while (rs.next()) {
                         keys.add(rs.getString(3));
@@ -64,6 +62,25 @@ class InboxClaimPlanIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("events claimed before an older one of their customer").isZero();
             }
+        }
+    }
+
+    @Test
+    void theOneAtATimeClaimLeasesEachCustomersOldestEvent() throws Exception {
+        try (com.zaxxer.hikari.HikariDataSource pool = TestDatabase.migratedPool(2);
+             Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES ('mkt_b', 'B', 'h', 'x')");
+            insertPending(s, 0, 2000); // 1,000 customers, 2 events each
+            List<InboxWorker.ClaimedEvent> leased = new InboxWorker(pool, null, null).claim(5);
+            assertThat(leased).extracting(InboxWorker.ClaimedEvent::webhookId).containsExactly("wh_0", "wh_1", "wh_2", "wh_3", "wh_4");
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT count(*) FROM inbox_event WHERE status = 'pending'
+                       AND lease_until BETWEEN now() + interval '10 seconds' AND now() + interval '20 seconds'""")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("leased for InboxWorker.LEASE_SECONDS, still pending").isEqualTo(5);
+            }
+            assertThat(new InboxWorker(pool, null, null).claim(5)).extracting(InboxWorker.ClaimedEvent::webhookId)
+                    .as("the leased ones are skipped").containsExactly("wh_5", "wh_6", "wh_7", "wh_8", "wh_9");
         }
     }
 
