@@ -96,6 +96,9 @@ public class EngineConfiguration implements CamelConfiguration {
                 database.close();
             }
         }, true, true);
+        if (database.embedded()) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stopEmbeddedLast(context, database), "embedded-postgres-stops-last"));
+        }
 
         Jdbi jdbi = Jdbi.create(database.dataSource());
         SecretBox secretBox = new SecretBox(secrets.secretKey());
@@ -220,5 +223,24 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi, actions, context), jdbi, actions));
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()
                 + "?throwExceptionOnFailure=false&deleteWithBody=true");
+    }
+
+    /**
+     * At JVM exit the embedded PostgreSQL stops after the engine: Camel's own shutdown hook stops the
+     * routes gracefully (calls in flight finish and write their outcome, up to 20 s) and then closes the
+     * database; this hook waits for that, at most 30 s, and closes it itself if nothing did.
+     */
+    private static void stopEmbeddedLast(CamelContext context, Database database) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while ((context.isStarting() || context.isStarted() || context.isStopping() || context.isSuspending() || context.isSuspended())
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        database.close();
     }
 }

@@ -27,6 +27,7 @@ public final class Database implements AutoCloseable {
     private final String schemaVersion;
 
     private final DataDirLock lock;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Database(EmbeddedPostgres embedded, HikariDataSource dataSource, String schemaVersion, DataDirLock lock) {
         this.lock = lock;
@@ -124,6 +125,9 @@ public final class Database implements AutoCloseable {
                     .setServerConfig("synchronous_commit", "on")
                     .setServerConfig("full_page_writes", "on")
                     .setPGStartupWait(java.time.Duration.ofSeconds(60))
+                    // zonky's own hook stopped PostgreSQL at SIGTERM, alongside the engine's graceful stop
+                    // (calls in flight then could not write their outcome): the engine stops it last
+                    .setRegisterShutdownHook(false)
                     .start();
             // zonky leaves its working directory world-writable (777); only the engine's user may touch the binaries
             Files.setPosixFilePermissions(pgBinaries, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
@@ -142,8 +146,17 @@ public final class Database implements AutoCloseable {
         return schemaVersion;
     }
 
+    /** Whether the database is embedded (stopped with the engine, see {@link #close}). */
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    /** Closes the pool, then stops the embedded PostgreSQL if there is one; a second call does nothing. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         dataSource.close();
         closeQuietly(embedded);
         if (lock != null) {
