@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,11 +19,8 @@ class ZeroSetupStartIT {
 
     @Test
     void startsOnAnEmbeddedDatabase_createsADemoMarketplace_andKeepsItsDataAcrossRestarts() throws IOException {
-        Path dataDir = Files.createTempDirectory(Path.of("target"), "zero-setup-");
-        Map<String, String> env = new HashMap<>();
-        env.put("ENGINE_DATA_DIR", dataDir.toString());
-        env.put("ENGINE_HTTP_PORT", String.valueOf(EngineUnderTest.freePort()));
-        env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(EngineUnderTest.freePort()));
+        Map<String, String> env = EngineUnderTest.zeroSetupEnvironment("zero-setup-");
+        Path dataDir = Path.of(env.get("ENGINE_DATA_DIR"));
 
         String marketplaceId;
         try (EngineUnderTest engine = EngineUnderTest.startWith(env)) {

@@ -7,7 +7,6 @@ import io.hlbridge.engine.support.EngineUnderTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,11 +22,8 @@ import org.junit.jupiter.api.Test;
 class EmbeddedShutdownIT {
     @Test
     void sigtermStopsTheEngineFirstAndItsEmbeddedDatabaseLast() throws Exception {
-        Path dataDir = Files.createTempDirectory(Path.of("target"), "embedded-sigterm-");
-        Map<String, String> env = new HashMap<>();
-        env.put("ENGINE_DATA_DIR", dataDir.toString());
-        env.put("ENGINE_HTTP_PORT", String.valueOf(EngineUnderTest.freePort()));
-        env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(EngineUnderTest.freePort()));
+        Map<String, String> env = EngineUnderTest.zeroSetupEnvironment("embedded-sigterm-");
+        Path dataDir = Path.of(env.get("ENGINE_DATA_DIR"));
         Process engine = EngineProcess.start(env, "embedded-sigterm", Duration.ofSeconds(90)).process();
         Thread.sleep(2_000); // the workers' timers polling the database
 

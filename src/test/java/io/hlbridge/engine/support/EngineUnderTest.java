@@ -50,6 +50,18 @@ public final class EngineUnderTest implements AutoCloseable {
         return startWith(env);
     }
 
+    /**
+     * The README's zero-setup settings: only a new data directory under target/ (the embedded
+     * PostgreSQL goes there) and free ports.
+     */
+    public static Map<String, String> zeroSetupEnvironment(String dataDirPrefix) throws java.io.IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("ENGINE_DATA_DIR", java.nio.file.Files.createTempDirectory(java.nio.file.Path.of("target"), dataDirPrefix).toString());
+        env.put("ENGINE_HTTP_PORT", String.valueOf(freePort()));
+        env.put("ENGINE_MANAGEMENT_PORT", String.valueOf(freePort()));
+        return env;
+    }
+
     /** An engine with exactly these settings (free ports are filled in when not given). */
     public static EngineUnderTest startWith(Map<String, String> environment) {
         Map<String, String> env = new HashMap<>(environment);
