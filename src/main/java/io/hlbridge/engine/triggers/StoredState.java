@@ -1,6 +1,8 @@
 package io.hlbridge.engine.triggers;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -41,10 +43,15 @@ final class StoredState implements DerivationState {
     @Override
     public Map<String, RefundTotal> applyRefund(String orderId, String refundId, Map<String, Long> cents) {
         // The main query reads the snapshot from before the CTE's insert: total = earlier lines + this one.
+        // The lines come as one jsonb, not as arrays: the planner sees an array's length and then plans
+        // the statement anew at every call (0.3 ms of planning for 0.1 ms of work, bench/ingest); a
+        // jsonb's row count it estimates alike in custom and generic plans, so the generic plan is kept.
         Map<String, RefundTotal> totals = new HashMap<>();
+        ArrayNode lines = Json.MAPPER.createArrayNode();
+        cents.forEach((productId, amount) -> lines.addObject().put("product_id", productId).put("cents", amount));
         run(() -> Sql.list(c, """
                 WITH input AS (
-                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) AS x(product_id, cents)),
+                    SELECT * FROM jsonb_to_recordset(CAST(? AS jsonb)) AS x(product_id text, cents bigint)),
                 applied AS (
                     INSERT INTO refund_line (marketplace_id, order_id, product_id, refund_id, refunded_cents)
                     SELECT ?, ?, product_id, ?, cents FROM input
@@ -56,8 +63,7 @@ final class StoredState implements DerivationState {
                            WHERE l.marketplace_id = ? AND l.order_id = ? AND l.product_id = i.product_id), 0) AS total
                 FROM input i LEFT JOIN applied a ON a.product_id = i.product_id""",
                 rs -> totals.put(rs.getString("product_id"), new RefundTotal(rs.getBoolean("applied"), rs.getLong("total"))),
-                Sql.texts(List.copyOf(cents.keySet())), c.createArrayOf("bigint", cents.values().toArray()),
-                marketplaceId, orderId, refundId, marketplaceId, orderId));
+                lines.toString(), marketplaceId, orderId, refundId, marketplaceId, orderId));
         return totals;
     }
 

@@ -9,6 +9,7 @@ import io.hlbridge.engine.support.TestDatabase;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
@@ -186,6 +187,28 @@ class TriggerDeriverIT {
                 .containsExactly(tuple("product.partially_refunded", false, "refund r1 already counted for order o1 item p1"));
         assertThat(next).extracting(DerivedTrigger::trigger, DerivedTrigger::fired, DerivedTrigger::message)
                 .containsExactly(tuple("product.partially_refunded", true, "refunded 80 of 100 cents by refund r2"));
+    }
+
+    /**
+     * Planned once per connection: an array's length, visible to the planner, made it plan the refund's
+     * statement anew at every call (0.3 ms of planning for 0.1 ms of work, bench/ingest).
+     */
+    @Test
+    void aRefundsStatementKeepsItsGenericPlan() {
+        Map<String, Object> plans = jdbi.withHandle(h -> {
+            for (int i = 0; i < 15; i++) {
+                String webhookId = "wh_plan_" + i;
+                JsonNode event = parse(refund("r" + i, "o" + i, "p1", 100, 40));
+                h.useTransaction(t -> deriver.derive(t.getConnection(), marketplace, webhookId, event, T0));
+            }
+            return h.createQuery("""
+                    SELECT generic_plans, custom_plans FROM pg_prepared_statements
+                     WHERE statement LIKE '%INSERT INTO refund_line%'""").mapToMap().one();
+        });
+        // pgjdbc prepares it on the server at its 5th call; PostgreSQL tries 5 custom plans, then keeps
+        // the generic one if it costs no more
+        assertThat(((Number) plans.get("generic_plans")).longValue()).as("%s", plans).isPositive();
+        assertThat(((Number) plans.get("custom_plans")).longValue()).as("%s", plans).isLessThanOrEqualTo(5);
     }
 
     @Test
