@@ -27,6 +27,19 @@ class LoggedBodiesTest {
     }
 
     @Test
+    void secretKeysAreFoundInAnyCaseAndSpelling_otherKeysAreNot() {
+        for (String key : new String[] {"API_KEY", "apiKey", "x-api-key", "Private-Key", "cardNumber", "card_number",
+                "CVV", "password", "Authorization", "refresh_token", "clientCredentials", "pwd", "line\ntoken"}) {
+            assertThat(LoggedBodies.secretKey(key)).as(key).isTrue();
+        }
+        for (String key : new String[] {"email", "firstName", "tags", "locationId", "api", "key", "card", "author"}) {
+            assertThat(LoggedBodies.secretKey(key)).as(key).isFalse();
+        }
+        assertThat(LoggedBodies.forLog("  sk_live_123\nmore")).isEqualTo(LoggedBodies.MASK);
+        assertThat(LoggedBodies.forLog("a bearer token")).isEqualTo("a bearer token");
+    }
+
+    @Test
     void cutsLongBodiesAndKeepsTextThatIsNotJson() {
         assertThat(LoggedBodies.forLog(null)).isNull();
         assertThat(LoggedBodies.forLog("")).isNull();
