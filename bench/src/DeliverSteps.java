@@ -283,6 +283,15 @@ public final class DeliverSteps {
             }
             System.out.printf("  top 25 together: %.2f statements, %.3f ms per event%n", calls / events, ms / events);
         }
+        // and how many of the busiest tables' updates were HOT (a new row version on the same page, no new index entries)
+        try (Connection c = pg.getDatabase("postgres", database).getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables
+                      WHERE n_tup_upd > 0 ORDER BY n_tup_upd DESC LIMIT 5""")) {
+            while (rs.next()) {
+                System.out.printf("  table %-14s since its creation: %8d inserted, %8d updated (%d HOT)%n", rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+            }
+        }
     }
 
     static void jcmd(Process engine, String... command) throws Exception {
