@@ -145,17 +145,22 @@ public final class DeliverSteps {
         int total = run.total();
         double[] received = new double[total];
         double[] done = new double[total];
+        double[] processed = new double[total];
         Arrays.fill(received, Double.NaN);
+        Arrays.fill(processed, Double.NaN);
         Arrays.fill(done, Double.NaN);
         List<Double> allDone = new ArrayList<>();
         try (Connection c = java.sql.DriverManager.getConnection(jdbc, "postgres", ""); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("""
-                     SELECT e.webhook_id, extract(epoch FROM e.received_at) * 1000, extract(epoch FROM j.updated_at) * 1000, j.status
+                     SELECT e.webhook_id, extract(epoch FROM e.received_at) * 1000, extract(epoch FROM j.updated_at) * 1000, j.status,
+                            extract(epoch FROM e.processed_at) * 1000
                        FROM inbox_event e LEFT JOIN action_job j ON j.event_id = e.webhook_id
                       WHERE e.webhook_id LIKE 'evt\\_%s%%'""".formatted(TAG))) {
             while (rs.next()) {
                 int i = Integer.parseInt(rs.getString(1).substring(("evt_" + TAG).length()));
                 received[i] = rs.getDouble(2);
+                double p = rs.getDouble(5);
+                processed[i] = rs.wasNull() ? Double.NaN : p;
                 if ("succeeded".equals(rs.getString(4))) {
                     done[i] = rs.getDouble(3);
                     allDone.add(done[i]);
@@ -170,6 +175,7 @@ public final class DeliverSteps {
         System.out.printf("%-16s %8s %9s %10s %9s %9s %11s %9s %9s %8s  %-14s %s%n", "stretch", "offered/s", "accepted/s", "delivered/s",
                 "p50 ms", "p99 ms", "due->done p99", "accept p99", "errors", "RSS MiB", "verdict", "per event delivered in the stretch: CPU ms of engine (JIT share) / PostgreSQL / sandbox / sender+bench; PostgreSQL commits; inbox turns let pass for webhooks (IntakeFirst)");
         List<String> verdicts = new ArrayList<>();
+        List<String> stages = new ArrayList<>();
         double cold60 = Double.NaN;
         for (int sIdx = 0; sIdx < run.segments.size(); sIdx++) {
             OpenLoop.Segment seg = run.segments.get(sIdx);
@@ -179,16 +185,26 @@ public final class DeliverSteps {
             double deliveredPerSecond = delivered / (double) seg.seconds();
             List<Double> lat = new ArrayList<>();
             List<Double> fromDue = new ArrayList<>();
+            List<Double> inbox = new ArrayList<>();
+            List<Double> action = new ArrayList<>();
             for (int i = 0; i < total; i++) {
                 if (run.segment[i] != sIdx) {
                     continue;
                 }
                 boolean ok = !Double.isNaN(done[i]);
+                if (ok && !Double.isNaN(received[i]) && !Double.isNaN(processed[i])) {
+                    inbox.add(processed[i] - received[i]);
+                    action.add(done[i] - processed[i]);
+                }
                 lat.add(ok && !Double.isNaN(received[i]) ? done[i] - received[i] : Double.POSITIVE_INFINITY);
                 fromDue.add(ok ? done[i] - run.epochMillis(run.dueNanos[i]) : Double.POSITIVE_INFINITY);
             }
             lat.sort(Double::compare);
             fromDue.sort(Double::compare);
+            inbox.sort(Double::compare);
+            action.sort(Double::compare);
+            stages.add(String.format("%-16s inbox (acceptance -> its batch) p50 %s / p99 %s ms; action (batch -> HighLevel calls done, outcome written) p50 %s / p99 %s ms",
+                    seg.label(), ms(pct(inbox, 50)), ms(pct(inbox, 99)), ms(pct(action, 50)), ms(pct(action, 99))));
             double p50 = pct(lat, 50);
             double p99 = pct(lat, 99);
             OpenLoop.Answers a = OpenLoop.answerStats(run, sIdx);
@@ -204,6 +220,8 @@ public final class DeliverSteps {
                 verdicts.add(String.format("%d/s %s (delivered %.0f/s, p50 %s ms, p99 %s ms)", seg.rate(), verdict, deliveredPerSecond, ms(p50), ms(p99)));
             }
         }
+        System.out.println("where the time goes, per stretch (its delivered events; an event's batch stamps it processed when the batch starts):");
+        stages.forEach(line -> System.out.println("  " + line));
         // a freshly started engine: events delivered in its first 60 s of load (the warm-up's first three windows)
         double loadStart = run.epochMillis(run.segmentStartNanos[0]);
         double window = Math.min(60, (run.segmentStartNanos[run.segments.size()] - run.segmentStartNanos[0]) / 1e9);
