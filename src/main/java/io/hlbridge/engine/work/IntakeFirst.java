@@ -14,8 +14,9 @@ import org.apache.camel.spi.InflightRepository;
 
 /**
  * Webhooks first. A store waits for its webhook's answer (Shopify 5 s, then it retries; WooCommerce
- * disables a webhook after 5 failed deliveries in a row); an accepted event's processing can wait. So while this replica's intake is saturated, the inbox stage
- * lets its turns pass and the cores go to accepting. Saturated means both: at least {@link #BUSY_AT}
+ * disables a webhook after 5 failed deliveries in a row); an accepted event's processing can wait. So
+ * while this replica's intake is saturated, the inbox stage lets its turns pass and the cores go to
+ * accepting. Saturated means both: at least {@link #BUSY_AT}
  * webhooks inside its routes at once, and the machine's CPU at least {@link #CPU_BUSY} busy (many
  * webhooks in flight on an idle CPU are waiting for the database's disk, and processing would take
  * nothing from them). It never lets its turns pass for longer than {@link #MAX_DEFERRAL}: under a flood
