@@ -2,18 +2,17 @@ package io.hlbridge.engine.triggers;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 
 /**
  * What trigger derivation needs to know about the past, and the facts it records: {@link StoredState}
  * keeps them in PostgreSQL; {@link #FRESH} answers as for a customer the engine has never seen and
- * records nothing (the rules dry-run).
+ * records nothing (the rules dry-run). Which facts fired before is asked for a whole batch at once
+ * ({@link StoredState.Batch#claim}).
  */
 interface DerivationState {
     record Item(String productId, String productName) {
@@ -58,9 +57,6 @@ interface DerivationState {
     /** The cancellation epoch this restart ends, or empty when the subscription is not canceled or delinquent. */
     OptionalInt restart(String subscriptionId);
 
-    /** Records the facts; answers those recorded now (the others fired before). */
-    Set<Fact> claim(List<Fact> facts);
-
     DerivationState FRESH = new DerivationState() {
         @Override
         public void recordPurchases(String email, String orderId, List<String> productIds, Instant purchasedAt) {
@@ -96,11 +92,6 @@ interface DerivationState {
         @Override
         public OptionalInt restart(String subscriptionId) {
             return OptionalInt.of(0);
-        }
-
-        @Override
-        public Set<Fact> claim(List<Fact> facts) {
-            return new HashSet<>(facts);
         }
     };
 }

@@ -7,6 +7,7 @@ import io.hlbridge.engine.db.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,26 +19,111 @@ import java.util.Set;
 /**
  * The derivation state in PostgreSQL (V3), read and written through the caller's connection, inside
  * the transaction that marks the inbox event processed (its batch's). One statement per call, items batched with
- * unnest, so an event costs a handful of indexed statements whatever its number of items. Plain
- * JDBC ({@link Sql}): these run for every event.
+ * unnest, so an event costs a handful of indexed statements whatever its number of items; purchases and
+ * fired facts are written once per batch ({@link Batch}). Plain JDBC ({@link Sql}): these run for every event.
  */
 final class StoredState implements DerivationState {
     private final Connection c;
     private final String marketplaceId;
     private final String webhookId;
+    private final Batch batch;
 
-    StoredState(Connection c, String marketplaceId, String webhookId) {
-        this.c = c;
+    private StoredState(Batch batch, String marketplaceId, String webhookId) {
+        this.c = batch.c;
         this.marketplaceId = marketplaceId;
         this.webhookId = webhookId;
+        this.batch = batch;
+    }
+
+    /**
+     * What a batch of events writes at its end, one statement each: the purchases, and the facts its
+     * triggers would fire. The purchases are read only by the prospects' timer, in a transaction of its
+     * own; the facts only by the statement that records them.
+     */
+    static final class Batch {
+        private final Connection c;
+        private final List<String> purchaseMarketplaces = new ArrayList<>(), emails = new ArrayList<>(),
+                products = new ArrayList<>(), orders = new ArrayList<>(), purchasedAt = new ArrayList<>();
+        private final List<StoredState> events = new ArrayList<>();
+
+        Batch(Connection c) {
+            this.c = c;
+        }
+
+        /** The state of the batch's next event, derived after those before it. */
+        StoredState of(String marketplaceId, String webhookId) {
+            StoredState event = new StoredState(this, marketplaceId, webhookId);
+            events.add(event);
+            return event;
+        }
+
+        void recordPurchases() {
+            if (emails.isEmpty()) {
+                return;
+            }
+            run(() -> Sql.update(c, """
+                    INSERT INTO purchase (marketplace_id, email, product_id, order_id, purchased_at)
+                    SELECT m, e, p, o, CAST(t AS timestamptz)
+                      FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                  CAST(? AS text[])) AS x(m, e, p, o, t)
+                    ON CONFLICT DO NOTHING""", Sql.texts(purchaseMarketplaces), Sql.texts(emails), Sql.texts(products),
+                    Sql.texts(orders), Sql.texts(purchasedAt)));
+        }
+
+        /**
+         * Records the facts of each event of the batch (in the order of {@link #of}); answers, per event,
+         * those recorded now (the others fired before). The rows go in in the events' order, so of two
+         * events with the same fact the earlier one fires it.
+         */
+        List<Set<Fact>> claim(List<List<Fact>> factsByEvent) {
+            List<String> marketplaces = new ArrayList<>(), triggers = new ArrayList<>(), keys = new ArrayList<>(),
+                    webhooks = new ArrayList<>();
+            Map<String, Set<Fact>> claimedByEvent = new HashMap<>();
+            List<Set<Fact>> claimed = new ArrayList<>(events.size());
+            for (int i = 0; i < events.size(); i++) {
+                StoredState event = events.get(i);
+                Set<Fact> its = new HashSet<>();
+                claimed.add(its);
+                claimedByEvent.put(event.identity(), its);
+                for (Fact fact : factsByEvent.get(i)) {
+                    marketplaces.add(event.marketplaceId);
+                    triggers.add(fact.trigger());
+                    keys.add(fact.dedupeKey());
+                    webhooks.add(event.webhookId);
+                }
+            }
+            if (!keys.isEmpty()) {
+                run(() -> Sql.list(c, """
+                        INSERT INTO fired_trigger (marketplace_id, trigger, dedupe_key, webhook_id)
+                        SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                        ON CONFLICT DO NOTHING
+                        RETURNING marketplace_id, webhook_id, trigger, dedupe_key""",
+                        rs -> claimedByEvent.get(identity(rs.getString(1), rs.getString(2)))
+                                .add(new Fact(rs.getString(3), rs.getString(4))),
+                        Sql.texts(marketplaces), Sql.texts(triggers), Sql.texts(keys), Sql.texts(webhooks)));
+            }
+            return claimed;
+        }
+    }
+
+    /** An event's identity within its batch: the inbox keeps a webhook-id once per marketplace. */
+    private String identity() {
+        return identity(marketplaceId, webhookId);
+    }
+
+    private static String identity(String marketplaceId, String webhookId) {
+        return marketplaceId + '\n' + webhookId;
     }
 
     @Override
     public void recordPurchases(String email, String orderId, List<String> productIds, Instant purchasedAt) {
-        run(() -> Sql.update(c, """
-                INSERT INTO purchase (marketplace_id, email, product_id, order_id, purchased_at)
-                SELECT ?, ?, p, ?, ? FROM unnest(CAST(? AS text[])) AS p
-                ON CONFLICT DO NOTHING""", marketplaceId, email, orderId, purchasedAt, Sql.texts(productIds)));
+        for (String productId : productIds) {
+            batch.purchaseMarketplaces.add(marketplaceId);
+            batch.emails.add(email);
+            batch.products.add(productId);
+            batch.orders.add(orderId);
+            batch.purchasedAt.add(purchasedAt.toString());
+        }
     }
 
     @Override
@@ -148,23 +234,6 @@ final class StoredState implements DerivationState {
                 WHERE s.canceled_by IS NOT NULL
                 RETURNING epoch - 1""", rs -> rs.getInt(1), marketplaceId, subscriptionId))
                 .map(OptionalInt::of).orElseGet(OptionalInt::empty);
-    }
-
-    @Override
-    public Set<Fact> claim(List<Fact> facts) {
-        Set<Fact> claimed = new HashSet<>();
-        if (facts.isEmpty()) {
-            return claimed;
-        }
-        run(() -> Sql.list(c, """
-                INSERT INTO fired_trigger (marketplace_id, trigger, dedupe_key, webhook_id)
-                SELECT ?, t, k, ? FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS x(t, k)
-                ON CONFLICT DO NOTHING
-                RETURNING trigger, dedupe_key""",
-                rs -> claimed.add(new Fact(rs.getString("trigger"), rs.getString("dedupe_key"))),
-                marketplaceId, webhookId, Sql.texts(facts.stream().map(Fact::trigger).toList()),
-                Sql.texts(facts.stream().map(Fact::dedupeKey).toList())));
-        return claimed;
     }
 
     private interface Statement<T> {

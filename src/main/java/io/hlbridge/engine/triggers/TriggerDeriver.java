@@ -43,10 +43,36 @@ public final class TriggerDeriver {
         this.prospectDelay = prospectDelay;
     }
 
+    /** One accepted event to derive: its marketplace, webhook-id, payload and acceptance. */
+    public record Arrival(String marketplaceId, String webhookId, JsonNode event, Instant acceptedAt) {
+    }
+
     /** Runs inside the caller's open transaction (the connection); updates the derived state and returns the triggers in order. */
     public List<DerivedTrigger> derive(Connection connection, String marketplaceId, String webhookId, JsonNode event,
                                        Instant acceptedAt) {
-        return derive(event, acceptedAt, new StoredState(connection, marketplaceId, webhookId));
+        return derive(connection, List.of(new Arrival(marketplaceId, webhookId, event, acceptedAt))).get(0);
+    }
+
+    /**
+     * Derives a batch's events in order, inside the caller's open transaction: each event's triggers,
+     * in order. Each event's own state (refunds, charges, subscriptions, prospects) is read and written
+     * as it is derived; the batch's purchases and the facts its triggers would fire are written at its
+     * end, one statement each, not two per event. Nothing derived reads either table, and a fact two
+     * events of the batch share fires for the earlier one, as it would one event at a time.
+     */
+    public List<List<DerivedTrigger>> derive(Connection connection, List<Arrival> arrivals) {
+        StoredState.Batch batch = new StoredState.Batch(connection);
+        List<Outcome> outcomes = new ArrayList<>(arrivals.size());
+        for (Arrival arrival : arrivals) {
+            outcomes.add(outcome(arrival.event(), arrival.acceptedAt(), batch.of(arrival.marketplaceId(), arrival.webhookId())));
+        }
+        batch.recordPurchases();
+        List<Set<Fact>> claimed = batch.claim(outcomes.stream().map(Outcome::facts).toList());
+        List<List<DerivedTrigger>> triggers = new ArrayList<>(arrivals.size());
+        for (int i = 0; i < outcomes.size(); i++) {
+            triggers.add(outcomes.get(i).decide(claimed.get(i)));
+        }
+        return triggers;
     }
 
     /**
@@ -62,10 +88,11 @@ public final class TriggerDeriver {
                             EventFacts.of(event, occurredAt(event).orElse(Instant.now()))))
                     .toList();
         }
-        return derive(event, Instant.now(), DerivationState.FRESH);
+        Outcome fresh = outcome(event, Instant.now(), DerivationState.FRESH);
+        return fresh.decide(new HashSet<>(fresh.facts()));
     }
 
-    private List<DerivedTrigger> derive(JsonNode event, Instant acceptedAt, DerivationState state) {
+    private Outcome outcome(JsonNode event, Instant acceptedAt, DerivationState state) {
         Instant occurredAt = occurredAt(event).orElse(acceptedAt);
         Outcome out = new Outcome(Customer.from(event.path("customer")), EventFacts.of(event, occurredAt));
         String email = Inbox.orderingKey(event); // the customer, as the inbox orders their events
@@ -84,7 +111,7 @@ public final class TriggerDeriver {
                 // The schema admits no other type; nothing to derive.
             }
         }
-        return out.decide(state);
+        return out;
     }
 
     private static void order(JsonNode event, String email, Instant occurredAt, DerivationState state, Outcome out) {
@@ -258,9 +285,13 @@ public final class TriggerDeriver {
                     null, null, null));
         }
 
-        List<DerivedTrigger> decide(DerivationState state) {
-            List<Fact> facts = entries.stream().map(Entry::fact).filter(f -> f != null).toList();
-            Set<Fact> claimed = state.claim(facts);
+        /** The facts the candidates would fire for. */
+        List<Fact> facts() {
+            return entries.stream().map(Entry::fact).filter(f -> f != null).toList();
+        }
+
+        /** The triggers, given the facts recorded now (the others fired before). */
+        List<DerivedTrigger> decide(Set<Fact> claimed) {
             List<DerivedTrigger> triggers = new ArrayList<>(entries.size());
             for (Entry entry : entries) {
                 if (entry.decided != null) {

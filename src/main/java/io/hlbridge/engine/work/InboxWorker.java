@@ -1,6 +1,5 @@
 package io.hlbridge.engine.work;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.db.SqlErrors;
@@ -11,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -93,11 +93,7 @@ public final class InboxWorker {
         try {
             return Sql.inTransaction(dataSource, c -> {
                 List<ClaimedEvent> events = Sql.list(c, claimAndComplete(limit), InboxWorker::claimed);
-                TriggerDispatch.Batch batch = new TriggerDispatch.Batch();
-                for (ClaimedEvent e : events) {
-                    deriveAndDispatch(c, e, batch);
-                }
-                batch.write(c); // the batch's log entries and jobs in one statement, then the products seen
+                deriveAndDispatch(c, events);
                 return events.size();
             });
         } catch (RuntimeException batchFailed) {
@@ -140,16 +136,26 @@ public final class InboxWorker {
             if (marked == 0) {
                 return false;
             }
-            TriggerDispatch.Batch batch = new TriggerDispatch.Batch();
-            deriveAndDispatch(c, e, batch);
-            batch.write(c);
+            deriveAndDispatch(c, List.of(e));
             return true;
         });
     }
 
-    private void deriveAndDispatch(Connection c, ClaimedEvent e, TriggerDispatch.Batch batch) throws SQLException {
-        JsonNode payload = Json.read(e.payload());
-        List<DerivedTrigger> triggers = deriver.derive(c, e.marketplaceId(), e.webhookId(), payload, e.receivedAt());
-        dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers, batch);
+    /**
+     * Derives the events' triggers (their purchases and fired facts written once for them all), then
+     * dispatches them in order: the batch's log entries and jobs in one statement, then the products seen.
+     */
+    private void deriveAndDispatch(Connection c, List<ClaimedEvent> events) throws SQLException {
+        List<TriggerDeriver.Arrival> arrivals = new ArrayList<>(events.size());
+        for (ClaimedEvent e : events) {
+            arrivals.add(new TriggerDeriver.Arrival(e.marketplaceId(), e.webhookId(), Json.read(e.payload()), e.receivedAt()));
+        }
+        List<List<DerivedTrigger>> triggers = deriver.derive(c, arrivals);
+        TriggerDispatch.Batch batch = new TriggerDispatch.Batch();
+        for (int i = 0; i < events.size(); i++) {
+            ClaimedEvent e = events.get(i);
+            dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers.get(i), batch);
+        }
+        batch.write(c);
     }
 }

@@ -222,6 +222,41 @@ class TriggerDeriverIT {
         assertThat(fired(derive(refund("r3", "o2", "p1", 100, 100)))).containsExactly("product.refunded");
     }
 
+    // --- a batch ------------------------------------------------------------------------------
+
+    /**
+     * A batch writes its purchases and fired facts once, at its end: each event still fires what it
+     * would one at a time, a fact two of its events share fires for the earlier one, and the same
+     * webhook-id in two marketplaces is two events.
+     */
+    @Test
+    void aBatchDecidesEachEventAsOneAtATimeWould() {
+        String other = createMarketplace();
+        List<TriggerDeriver.Arrival> arrivals = List.of(
+                new TriggerDeriver.Arrival(marketplace, "wh_same", parse(order("o1", item("p1", "primary"))), T0),
+                new TriggerDeriver.Arrival(other, "wh_same", parse(order("o1", item("p1", "upsell"))), T0),
+                new TriggerDeriver.Arrival(marketplace, "wh_b", parse(order("o1", item("p1", "primary") + "," + item("p2", "primary"))), T0),
+                new TriggerDeriver.Arrival(marketplace, "wh_c", parse(course("course.enrolled", "bob@example.com")), T0),
+                new TriggerDeriver.Arrival(marketplace, "wh_d", parse(refund("r1", "o9", "p9", 100, 100)), T0));
+
+        List<List<DerivedTrigger>> batch = jdbi.inTransaction(h -> deriver.derive(h.getConnection(), arrivals));
+
+        assertThat(batch).hasSize(5);
+        assertThat(fired(batch.get(0))).containsExactly("product.purchased");
+        assertThat(fired(batch.get(1))).as("another marketplace, the same webhook-id").containsExactly("product.purchased", "upsell.purchased");
+        assertThat(batch.get(2)).extracting(DerivedTrigger::productId, DerivedTrigger::fired, DerivedTrigger::message)
+                .containsExactly(tuple("p1", false, "already fired for order o1 item p1"), tuple("p2", true, "bought in order o1"));
+        assertThat(fired(batch.get(3))).containsExactly("course.enrolled");
+        assertThat(fired(batch.get(4))).containsExactly("product.refunded");
+        List<String> purchases = jdbi.withHandle(h -> h.createQuery("""
+                SELECT marketplace_id = :m AS here, product_id, count(*) FROM purchase
+                 WHERE marketplace_id IN (:m, :o) GROUP BY 1, 2 ORDER BY 1, 2""")
+                .bind("m", marketplace).bind("o", other)
+                .map((rs, ctx) -> rs.getBoolean(1) + " " + rs.getString(2) + " " + rs.getInt(3)).list());
+        assertThat(purchases).as("every purchase recorded, once per order item").containsExactly("false p1 1", "true p1 1", "true p2 1");
+        assertThat(fired(derive(order("o1", item("p2", "primary"))))).as("recorded for the next batch").isEmpty();
+    }
+
     // --- subscriptions --------------------------------------------------------------------------
 
     @Test
