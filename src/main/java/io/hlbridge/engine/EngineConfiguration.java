@@ -35,6 +35,7 @@ import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.IntakeFirst;
+import io.hlbridge.engine.work.TurnGap;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
 import io.hlbridge.engine.work.ShutdownSequence;
@@ -55,6 +56,7 @@ import io.hlbridge.engine.sources.SourcePlatforms;
 import io.hlbridge.engine.sources.SourceStore;
 import io.hlbridge.engine.sources.SourcesApi;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
@@ -76,6 +78,8 @@ import org.slf4j.LoggerFactory;
  */
 public class EngineConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(EngineConfiguration.class);
+    /** The least time from a turn's end to the next turn a wake-up starts, in the inbox and action stages (work/TurnGap). */
+    static final Duration TURN_GAP = Duration.ofMillis(10);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -203,6 +207,8 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
         registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch));
         registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
+        registry.bind("inboxTurns", new TurnGap(TURN_GAP));
+        registry.bind("actionTurns", new TurnGap(TURN_GAP));
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
         registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));
@@ -231,7 +237,7 @@ public class EngineConfiguration implements CamelConfiguration {
      * database; this hook waits for that, at most 30 s, and closes it itself if nothing did.
      */
     private static void stopEmbeddedLast(CamelContext context, Database database) {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while ((context.isStarting() || context.isStarted() || context.isStopping() || context.isSuspending() || context.isSuspended())
                 && System.nanoTime() < deadline) {
             try {
