@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
  * has been quiet that long. Under load a turn then takes the events or actions that arrived during the
  * gap, instead of one turn per webhook: every turn costs ~0.9 ms of CPU (engine and PostgreSQL) before
  * its first event, and at 500 events/s the inbox and action stages ran ~500 turns a second between
- * them. With a 10 ms gap and the inbox's fallback timer at 100 ms, the CPU per delivered event at
- * 500/s fell from 2.9-3.1 to 2.2-2.5 ms, engine and PostgreSQL together (bench/deliver,
- * docs/performance.md); an event waits at most one gap per stage for it.
+ * them. With a 10 ms gap and the inbox's fallback timer at 100 ms, bench/deliver at 500/s made 1.9-2.1
+ * commits per event instead of 2.3-3.3, and spent 2.6-3.0 ms of CPU per event instead of 2.9-3.1,
+ * engine and PostgreSQL together (docs/performance.md); an event waits at most one gap per stage.
  *
  * <p>A turn that took a full batch says so ({@link #moreWaiting}): a backlog is drained turn after turn,
  * with no gap. Timer ticks are not held back (the action stage's tick is the clock of paced and retried jobs),
