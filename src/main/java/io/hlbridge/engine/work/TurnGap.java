@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * gap, instead of one turn per webhook: every turn costs ~0.9 ms of CPU (engine and PostgreSQL) before
  * its first event, and at 500 events/s the inbox and action stages ran ~500 turns a second between
  * them. With a 10 ms gap and the inbox's fallback timer at 100 ms, bench/deliver at 500/s made 1.9-2.1
- * commits per event instead of 2.3-3.3, and spent 2.6-3.0 ms of CPU per event instead of 2.9-3.1,
+ * commits per event instead of 2.0-3.3, and spent 2.6-3.0 ms of CPU per event instead of 2.9-3.4,
  * engine and PostgreSQL together (docs/performance.md); an event waits at most one gap per stage.
  *
  * <p>A turn that took a full batch says so ({@link #moreWaiting}): a backlog is drained turn after turn,
