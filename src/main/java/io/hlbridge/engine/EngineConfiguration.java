@@ -153,7 +153,7 @@ public class EngineConfiguration implements CamelConfiguration {
                     } catch (RuntimeException badDeclaration) {
                         LOG.error("The action route files (routes/actions/) are wrong: {}", badDeclaration.getMessage());
                     }
-                    HttpFallbacks.install(context, httpPort);
+                    HttpFallbacks.install(context, httpPort, shutdown::isStopping, SandboxMount.PREFIX);
                     RawFormBodies.install(context, httpPort);
                     HealthCheckRegistry.get(context).register(
                             new DatabaseReadiness(database.dataSource(), database.schemaVersion(), shutdown::isStopping));

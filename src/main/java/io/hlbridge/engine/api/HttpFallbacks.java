@@ -7,6 +7,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
@@ -19,6 +20,12 @@ import org.slf4j.LoggerFactory;
  * path does not take, a body over the server's limit, a request it cannot parse) as
  * problem+json like every other refusal, instead of Vert.x's HTML page or an empty body. A 405
  * names the methods the path does take in {@code Allow}.
+ *
+ * <p>Once the engine is stopping (spec §9: {@code SIGTERM} stops accepting), every request but the
+ * built-in HighLevel sandbox's is answered 503 with {@code Retry-After} here, before Camel sees it.
+ * The refusal cannot come from the routes themselves: Camel stops a route's processors while its
+ * HTTP consumer still takes requests (those got an empty 500), and removes the consumer before the
+ * server closes (those got a 404, which a store may take as final).
  */
 public final class HttpFallbacks {
     private static final Logger LOG = LoggerFactory.getLogger(HttpFallbacks.class);
@@ -26,9 +33,21 @@ public final class HttpFallbacks {
     private HttpFallbacks() {
     }
 
-    /** Installs the problem answers on the router of the public HTTP server. */
-    public static void install(CamelContext context, int httpPort) {
+    /**
+     * Installs the problem answers on the router of the public HTTP server; {@code stopping} says
+     * when the engine has begun to stop.
+     */
+    public static void install(CamelContext context, int httpPort, BooleanSupplier stopping, String sandboxPrefix) {
         Router router = rootRouter(context, httpPort);
+        router.route().order(-2000).handler(ctx -> {
+            if (stopping.getAsBoolean() && !ctx.normalizedPath().startsWith(sandboxPrefix)) {
+                ctx.response().putHeader("Retry-After", String.valueOf(HttpReplies.RETRY_AFTER_SECONDS));
+                answer(ctx, 503, "Service unavailable", "the engine is shutting down; try again in "
+                        + HttpReplies.RETRY_AFTER_SECONDS + " seconds", null, HttpReplies.withoutKeys(ctx.normalizedPath()));
+            } else {
+                ctx.next();
+            }
+        });
         Router camelRoutes = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(context,
                 org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(httpPort));
         Router vertxRouter = camelRoutes == null ? router : camelRoutes;
@@ -106,10 +125,14 @@ public final class HttpFallbacks {
     }
 
     private static void answer(RoutingContext ctx, int status, String title, String detail) {
-        answer(ctx, status, title, detail, null);
+        answer(ctx, status, title, detail, null, null);
     }
 
     private static void answer(RoutingContext ctx, int status, String title, String detail, String field) {
+        answer(ctx, status, title, detail, field, null);
+    }
+
+    private static void answer(RoutingContext ctx, int status, String title, String detail, String field, String instance) {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
@@ -120,6 +143,9 @@ public final class HttpFallbacks {
         body.put("detail", detail);
         if (field != null) {
             body.put("field", field);
+        }
+        if (instance != null) {
+            body.put("instance", instance);
         }
         ctx.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
                 .end(Json.write(body));

@@ -1,7 +1,5 @@
 package io.hlbridge.engine.work;
 
-import io.hlbridge.engine.api.HttpReplies;
-import io.hlbridge.engine.api.ProblemException;
 import io.hlbridge.engine.db.Sql;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
@@ -13,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What {@code SIGTERM} does (spec §9), from the moment Camel starts stopping: readiness goes down,
- * new webhooks are answered 503 with {@code Retry-After}, and no action is started any more. Camel's
+ * new requests are answered 503 with {@code Retry-After} (by the HTTP server, before any route:
+ * {@link io.hlbridge.engine.api.HttpFallbacks}), and no action is started any more. Camel's
  * graceful shutdown then stops the timers (nothing more is claimed) and lets what runs finish: the
  * HighLevel calls in flight, for up to {@code camel.main.shutdown-timeout}. The jobs claimed but not
  * started — those waiting in {@code seda:action-workers} — are handed back as the workers reach them:
@@ -44,14 +43,6 @@ public final class ShutdownSequence extends SimpleEventNotifierSupport {
     /** True once the engine has begun to stop. */
     public boolean isStopping() {
         return stopping;
-    }
-
-    /** First step of the webhook route: a stopping engine takes no new events (the store retries them). */
-    public void refuseWhenStopping(Exchange exchange) {
-        if (stopping) {
-            throw ProblemException.unavailable("the engine is shutting down; try again in "
-                    + HttpReplies.RETRY_AFTER_SECONDS + " seconds", HttpReplies.RETRY_AFTER_SECONDS);
-        }
     }
 
     /** The body is a claimed job this replica will not start: its lease is released, for any replica to take now. */
