@@ -35,6 +35,7 @@ import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.IntakeFirst;
+import io.hlbridge.engine.work.QuietActions;
 import io.hlbridge.engine.work.TurnGap;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
@@ -194,7 +195,8 @@ public class EngineConfiguration implements CamelConfiguration {
                                        Clock clock) {
         Registry registry = context.getRegistry();
         EventLog eventLog = new EventLog();
-        ActionQueue queue = new ActionQueue(dataSource, eventLog);
+        QuietActions quietActions = new QuietActions();
+        ActionQueue queue = new ActionQueue(dataSource, eventLog, quietActions);
         TriggerDeriver deriver = new TriggerDeriver(settings.delinquentAfter(), settings.prospectDelay());
         // the actions routes/actions/*.camel.yaml declare (bound when the routes load, read when first needed)
         ActionCatalog actions = ActionCatalog.of(context);
@@ -209,6 +211,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
         registry.bind("inboxTurns", new TurnGap(TURN_GAP));
         registry.bind("actionTurns", new TurnGap(TURN_GAP));
+        registry.bind("quietActions", quietActions);
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
         registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));

@@ -35,13 +35,19 @@ public final class ActionQueue {
 
     private final DataSource dataSource;
     private final EventLog log;
+    private final QuietActions quiet;
 
     /** Attempts end on many workers at once: their outcomes are written together, a statement per group. */
     private final GroupCommit<Outcome, Void> outcomes = new GroupCommit<>(64, this::write);
 
     public ActionQueue(DataSource dataSource, EventLog log) {
+        this(dataSource, log, new QuietActions());
+    }
+
+    public ActionQueue(DataSource dataSource, EventLog log, QuietActions quiet) {
         this.dataSource = dataSource;
         this.log = log;
+        this.quiet = quiet;
     }
 
     /** What to enqueue: one rule fired by one trigger (or a replay of an earlier action). */
@@ -169,7 +175,9 @@ public final class ActionQueue {
      * database time went to planning (bench/deliver, 0.23 of 0.46 ms per event).
      */
     public List<ActionJob> claimDue(int limit) {
-        return Sql.autoCommit(dataSource, c -> Sql.list(c, """
+        long began = quiet.claimBegins();
+        long beganAt = quiet.nanoTime();
+        List<ActionJob> claimed = Sql.autoCommit(dataSource, c -> Sql.list(c, """
                 WITH due AS (
                     SELECT id FROM action_job a
                      WHERE status IN ('pending', 'retrying') AND due_at <= clock_timestamp() + interval '100 milliseconds'
@@ -190,6 +198,8 @@ public final class ActionQueue {
                           (SELECT r.contact_id FROM contact_ref r
                             WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id"""
                 .formatted(limit, LEASE_SECONDS, Sql.ASYNC_COMMIT), ActionQueue::map));
+        quiet.claimEnded(began, beganAt, claimed.size());
+        return claimed;
     }
 
     /**
@@ -224,6 +234,7 @@ public final class ActionQueue {
         while (true) {
             try {
                 outcomes.write(outcome);
+                quiet.actionEnded(outcome.dueAt());
                 return;
             } catch (RuntimeException e) {
                 if (!SqlErrors.isDatabaseUnavailable(e) || System.nanoTime() - giveUpAt > 0) {
