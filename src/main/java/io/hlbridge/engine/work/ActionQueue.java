@@ -40,10 +40,6 @@ public final class ActionQueue {
     /** Attempts end on many workers at once: their outcomes are written together, a statement per group. */
     private final GroupCommit<Outcome, Void> outcomes = new GroupCommit<>(64, this::write);
 
-    public ActionQueue(DataSource dataSource, EventLog log) {
-        this(dataSource, log, new QuietActions());
-    }
-
     public ActionQueue(DataSource dataSource, EventLog log, QuietActions quiet) {
         this.dataSource = dataSource;
         this.log = log;
@@ -175,12 +171,11 @@ public final class ActionQueue {
      * database time went to planning (bench/deliver, 0.23 of 0.46 ms per event).
      */
     public List<ActionJob> claimDue(int limit) {
-        long began = quiet.claimBegins();
-        long beganAt = quiet.nanoTime();
+        QuietActions.Claim claim = quiet.claimBegins();
         List<ActionJob> claimed = Sql.autoCommit(dataSource, c -> Sql.list(c, """
                 WITH due AS (
                     SELECT id FROM action_job a
-                     WHERE status IN ('pending', 'retrying') AND due_at <= clock_timestamp() + interval '100 milliseconds'
+                     WHERE status IN ('pending', 'retrying') AND due_at <= clock_timestamp() + interval '%d milliseconds'
                        AND (lease_until IS NULL OR lease_until < now())
                        AND a.id = (
                            SELECT min(earlier.id) FROM action_job earlier
@@ -197,8 +192,8 @@ public final class ActionQueue {
                 RETURNING j.*, i.location_id, i.status AS integration_status, i.access_token_enc, i.token_expires_at,
                           (SELECT r.contact_id FROM contact_ref r
                             WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id"""
-                .formatted(limit, LEASE_SECONDS, Sql.ASYNC_COMMIT), ActionQueue::map));
-        quiet.claimEnded(began, beganAt, claimed.size());
+                .formatted(QuietActions.CLAIM_AHEAD.toMillis(), limit, LEASE_SECONDS, Sql.ASYNC_COMMIT), ActionQueue::map));
+        quiet.claimEnded(claim, claimed.size());
         return claimed;
     }
 

@@ -47,19 +47,23 @@ public final class QuietActions {
         return !quiet || nanoTime.getAsLong() - quietUntil >= 0;
     }
 
-    /** A claim begins; the value goes to {@link #claimEnded}. */
-    long claimBegins() {
-        return endedActions.get();
+    /** Where a claim began: how many actions had ended by then, and when (nanoTime). */
+    record Claim(long endedActions, long at) {
     }
 
-    /** A claim that began when {@link #claimBegins} said {@code began} took {@code claimed} jobs. */
-    void claimEnded(long began, long beganAtNanos, int claimed) {
-        if (claimed > 0 || endedActions.get() != began) {
+    /** A claim begins; what this answers goes to {@link #claimEnded}. */
+    Claim claimBegins() {
+        return new Claim(endedActions.get(), nanoTime.getAsLong());
+    }
+
+    /** The claim {@code began} took {@code claimed} jobs. */
+    void claimEnded(Claim began, int claimed) {
+        if (claimed > 0 || endedActions.get() != began.endedActions()) {
             quiet = false;
             return;
         }
         // what this replica deferred to within the claim's reach was taken, or is another replica's now
-        dues.headSet(beganAtNanos + CLAIM_AHEAD.toNanos(), true).clear();
+        dues.headSet(began.at() + CLAIM_AHEAD.toNanos(), true).clear();
         long until = nanoTime.getAsLong() + MAX_QUIET.toNanos();
         Long nextDue = dues.isEmpty() ? null : dues.first();
         if (nextDue != null && nextDue - CLAIM_AHEAD.toNanos() - until < 0) {
@@ -67,7 +71,7 @@ public final class QuietActions {
         }
         quietUntil = until;
         quiet = true;
-        if (endedActions.get() != began) { // an action ended meanwhile: actionEnded may have cleared quiet before it was set
+        if (endedActions.get() != began.endedActions()) { // an action ended meanwhile: actionEnded may have cleared quiet before it was set
             quiet = false;
         }
     }
@@ -79,9 +83,5 @@ public final class QuietActions {
         }
         endedActions.incrementAndGet();
         quiet = false;
-    }
-
-    long nanoTime() {
-        return nanoTime.getAsLong();
     }
 }

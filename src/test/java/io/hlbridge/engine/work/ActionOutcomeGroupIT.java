@@ -36,7 +36,7 @@ class ActionOutcomeGroupIT {
             return Sql.update(c, "INSERT INTO integration (id, marketplace_id, name, status, location_id) "
                     + "VALUES ('int_g', 'mkt_g', 'HL', 'connected', 'loc_g')");
         });
-        queue = new ActionQueue(pool, new EventLog());
+        queue = new ActionQueue(pool, new EventLog(), new QuietActions());
     }
 
     @AfterAll

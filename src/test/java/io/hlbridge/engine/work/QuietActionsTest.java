@@ -17,7 +17,7 @@ class QuietActionsTest {
     }
 
     private void claim(int claimed) {
-        quiet.claimEnded(quiet.claimBegins(), nanos.get(), claimed);
+        quiet.claimEnded(quiet.claimBegins(), claimed);
     }
 
     private Instant inMillis(long ms) {
@@ -48,9 +48,9 @@ class QuietActionsTest {
 
     @Test
     void aClaimDuringWhichAnActionEnded_isNotQuietEvenIfEmpty() {
-        long began = quiet.claimBegins();
+        QuietActions.Claim began = quiet.claimBegins();
         quiet.actionEnded(null);
-        quiet.claimEnded(began, nanos.get(), 0);
+        quiet.claimEnded(began, 0);
         later(20);
         assertThat(quiet.tickMayClaim()).isTrue();
     }
