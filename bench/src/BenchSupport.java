@@ -58,6 +58,8 @@ final class BenchSupport {
                 .setServerConfig("autovacuum_naptime", "10s") // as the engine's embedded PostgreSQL
                 .setServerConfig("shared_preload_libraries", System.getenv("BENCH_PG_STATS") != null ? "pg_stat_statements" : "")
                 .setServerConfig("pg_stat_statements.track_planning", System.getenv("BENCH_PG_STATS") != null ? "on" : "off")
+                // BENCH_PG_STATS=all: the statements inside functions too (counted again in their caller's time)
+                .setServerConfig("pg_stat_statements.track", "all".equals(System.getenv("BENCH_PG_STATS")) ? "all" : "top")
                 .start();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             StringBuilder settings = new StringBuilder();

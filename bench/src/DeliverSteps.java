@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 public final class DeliverSteps {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String TAG = "x"; // webhook ids evt_x<i>
+    /** How fast the machine ran, sampled through the run (this VM shares its host). */
+    static MachineSpeed speed;
 
     public static void main(String[] args) throws Exception {
         int warmUpSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -53,6 +55,7 @@ public final class DeliverSteps {
         System.out.printf("bench/deliver (open loop): warm-up %d s at %d/s, then %d s steps at %s events/s, %d connections; %s%n",
                 warmUpSeconds, warmUpRate, stepSeconds, Arrays.toString(rates), connections, BenchSupport.loadAverage());
 
+        speed = MachineSpeed.start();
         try (EmbeddedPostgres pg = BenchSupport.postgres("steps-pg");
              SandboxChild hl = SandboxChild.start(1_000_000, 10_000)) {
             int http = BenchSupport.freePort();
@@ -173,7 +176,7 @@ public final class DeliverSteps {
         System.out.println("delivered/s: actions completed during the stretch; p50/p99: acceptance -> last HighLevel call of the stretch's events"
                 + " (undelivered ones count as endless); due->done: from the time the sender was due to send; accept p99: due -> 202");
         System.out.printf("%-16s %8s %9s %10s %9s %9s %11s %9s %9s %8s  %-14s %s%n", "stretch", "offered/s", "accepted/s", "delivered/s",
-                "p50 ms", "p99 ms", "due->done p99", "accept p99", "errors", "RSS MiB", "verdict", "per event delivered in the stretch: CPU ms of engine (JIT share) / PostgreSQL / sandbox / sender+bench; PostgreSQL commits; inbox turns let pass for webhooks (IntakeFirst)");
+                "p50 ms", "p99 ms", "due->done p99", "accept p99", "errors", "RSS MiB", "verdict", "per event delivered in the stretch: CPU ms of engine (JIT share) / PostgreSQL / sandbox / sender+bench; PostgreSQL commits; inbox turns let pass for webhooks (IntakeFirst); machine: CPU time of a fixed work against the run's start (MachineSpeed)");
         List<String> verdicts = new ArrayList<>();
         List<String> stages = new ArrayList<>();
         double cold60 = Double.NaN;
@@ -212,7 +215,7 @@ public final class DeliverSteps {
             String verdict = sustained ? "SUSTAINED" : "NOT SUSTAINED";
             Sample s0 = samples[sIdx];
             Sample s1 = samples[sIdx + 1];
-            String cpu = s0 == null || s1 == null ? "?" : s1.perEvent(s0, (int) Math.max(1, delivered));
+            String cpu = (s0 == null || s1 == null ? "?" : s1.perEvent(s0, (int) Math.max(1, delivered))) + "; " + speed.describe(from, to);
             System.out.printf("%-16s %8d %9.0f %10.0f %9s %9s %11s %9s %9d %8s  %-14s %s%n", seg.label(), seg.rate(), a.acceptedPerSecond(),
                     deliveredPerSecond, ms(p50), ms(p99), ms(pct(fromDue, 99)), ms(a.p99()), a.errors(),
                     s1 == null ? "?" : Long.toString(s1.rssMiB), verdict, cpu);

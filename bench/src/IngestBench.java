@@ -22,6 +22,7 @@ public final class IngestBench {
         int connections = args.length > 3 ? Integer.parseInt(args[3]) : 256;
         System.out.printf("bench/ingest: %s%n", BenchSupport.loadAverage());
 
+        MachineSpeed speed = MachineSpeed.start();
         try (EmbeddedPostgres pg = BenchSupport.postgres("ingest-pg")) {
             double dbRate = BenchSupport.singleInsertRate(pg, Duration.ofSeconds(5));
             System.out.printf("database single-row INSERT+COMMIT (1 connection): %.0f rows/s%n", dbRate);
@@ -44,7 +45,9 @@ public final class IngestBench {
                 BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(engine);
                 BenchSupport.Wal wal0 = BenchSupport.Wal.of(pg);
                 double deferred0 = BenchSupport.metric(mgmt, "engine_inbox_turns_deferred_total");
+                long phase1From = System.currentTimeMillis();
                 max = wrk(base, marketplace, secret, senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1");
+                String speed1 = speed.describe(phase1From, System.currentTimeMillis());
                 BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(engine);
                 BenchSupport.Wal wal1 = BenchSupport.Wal.of(pg);
                 double deferred1 = BenchSupport.metric(mgmt, "engine_inbox_turns_deferred_total");
@@ -60,6 +63,7 @@ public final class IngestBench {
                 Result steady;
                 BenchSupport.Cpu cpuSteady;
                 BenchSupport.Wal walSteady;
+                String speed2;
                 try (OpenLoop sender = new OpenLoop(connections)) {
                     sender.warmUp(rate, SENDER_WARM_UP_SECONDS, steadyEvent(marketplace, secret));
                     OpenLoop.Request[] requests = signed(marketplace, secret, rate * (LEAD_IN_SECONDS + Math.max(10, seconds)));
@@ -68,7 +72,9 @@ public final class IngestBench {
                     cpuSteady = BenchSupport.Cpu.of(engine);
                     walSteady = BenchSupport.Wal.of(pg);
                     System.out.printf("phase 2 starts at %s%n", java.time.LocalTime.now());
+                    long phase2From = System.currentTimeMillis();
                     steady = openLoop(sender, http, requests, rate, Math.max(10, seconds));
+                    speed2 = speed.describe(phase2From, System.currentTimeMillis());
                 }
                 BenchSupport.Cpu cpu2 = BenchSupport.Cpu.of(engine);
                 BenchSupport.Wal wal2 = BenchSupport.Wal.of(pg);
@@ -81,9 +87,9 @@ public final class IngestBench {
                 System.out.println();
                 System.out.println("== bench/ingest ==");
                 System.out.printf("phase 1, max (wrk, closed loop, %d connections, %d s, every request a new event, after a %d s warm-up): %.0f accepted/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, errors %d (%s)%n",
-                        senders, seconds, WARM_UP_SECONDS, max.perSecond, max.p50, max.p95, max.p99, max.errors, load1);
+                        senders, seconds, WARM_UP_SECONDS, max.perSecond, max.p50, max.p95, max.p99, max.errors, load1 + ", " + speed1);
                 System.out.printf("phase 2, steady (open loop, %d/s for %d s after a " + LEAD_IN_SECONDS + " s lead-in, up to %d connections, latency from the due time): %.0f accepted/s, p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, errors %d; engine RSS %d MiB (%s)%n",
-                        rate, Math.max(10, seconds), connections, steady.perSecond, steady.p50, steady.p95, steady.p99, steady.errors, rss, load2);
+                        rate, Math.max(10, seconds), connections, steady.perSecond, steady.p50, steady.p95, steady.p99, steady.errors, rss, load2 + ", " + speed2);
                 System.out.println("phase 1 per accepted event, while it ran: " + cpu1.perItem(cpu0, phase1)
                         + "; " + wal1.perItem(wal0, phase1));
                 System.out.printf("phase 1's events all processed %.1f s after it ended; per event, accepted and processed: %s; %s%n",
