@@ -118,27 +118,13 @@ class HttpFuzzIT {
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
             assertThat(webhooksSent.get()).as("webhook requests sent").isGreaterThanOrEqualTo(10_000);
             assertThat(sent.get() - webhooksSent.get()).as("admin requests sent").isGreaterThanOrEqualTo(5_000);
-            // Known and not understood yet (docs/reliability.md, open items): about 1 in 3,000 refused webhooks under this
-            // concurrency, Camel's DefaultErrorHandler also logs "Failed delivery … caught: ProblemException" at ERROR,
-            // although the answer is the right problem+json (checked above for every request). Tolerated at that rate
-            // only; anything else logged at ERROR, or more of these, fails.
-            List<String> refusedButLogged = errorLogs.stream().filter(HttpFuzzIT::refusedWebhookLoggedByCamel).toList();
-            List<String> otherErrors = errorLogs.stream().filter(l -> !refusedWebhookLoggedByCamel(l)).toList();
-            if (!refusedButLogged.isEmpty()) {
-                System.out.println("HttpFuzzIT: " + refusedButLogged.size() + " refused webhooks also logged by Camel's DefaultErrorHandler");
-            }
-            assertThat(refusedButLogged.size()).as("refused webhooks also logged at ERROR: %s", refusedButLogged)
-                    .isLessThanOrEqualTo(webhooksSent.get() / 1000);
-            assertThat(otherErrors.stream().distinct().limit(10).toList()).as("ERROR log lines written while fuzzing (%d)",
-                    otherErrors.size()).isEmpty();
+            // no ERROR line at all: Camel's "On delivery attempt" line, which a race in its logger sometimes wrote
+            // at ERROR for a refused webhook, is no longer written (routes/errors.camel.yaml; ServerAnswersIT)
+            assertThat(errorLogs.stream().distinct().limit(10).toList()).as("ERROR log lines written while fuzzing (%d)",
+                    errorLogs.size()).isEmpty();
         } finally {
             engine.close();
         }
-    }
-
-    private static boolean refusedWebhookLoggedByCamel(String line) {
-        return line.startsWith("org.apache.camel.processor.errorhandler.DefaultErrorHandler: Failed delivery for")
-                && line.contains("On delivery attempt: 0 caught: io.hlbridge.engine.api.ProblemException");
     }
 
     @Property(tries = WEBHOOK_BATCHES, shrinking = ShrinkingMode.BOUNDED)
