@@ -176,7 +176,7 @@ public final class DeliverSteps {
         System.out.println("delivered/s: actions completed during the stretch; p50/p99: acceptance -> last HighLevel call of the stretch's events"
                 + " (undelivered ones count as endless); due->done: from the time the sender was due to send; accept p99: due -> 202");
         System.out.printf("%-16s %8s %9s %10s %9s %9s %11s %9s %9s %8s  %-14s %s%n", "stretch", "offered/s", "accepted/s", "delivered/s",
-                "p50 ms", "p99 ms", "due->done p99", "accept p99", "errors", "RSS MiB", "verdict", "per event delivered in the stretch: CPU ms of engine (JIT share) / PostgreSQL / sandbox / sender+bench; PostgreSQL commits; inbox turns let pass for webhooks (IntakeFirst); machine: CPU time of a fixed work against the run's start (MachineSpeed)");
+                "p50 ms", "p99 ms", "due->done p99", "accept p99", "errors", "RSS MiB", "verdict", "per event delivered in the stretch: CPU ms of engine (JIT share) / PostgreSQL / sandbox / sender+bench; PostgreSQL commits; inbox turns let pass for webhooks (IntakeFirst); machine: CPU ms of MachineSpeed's fixed compute / memory work (more is a slower machine)");
         List<String> verdicts = new ArrayList<>();
         List<String> stages = new ArrayList<>();
         double cold60 = Double.NaN;
