@@ -58,12 +58,13 @@ public final class QuietActions {
 
     /** The claim {@code began} took {@code claimed} jobs. */
     void claimEnded(Claim began, int claimed) {
+        // what this replica deferred to within the claim's reach was taken, or is another replica's now
+        // (forgotten after every claim, not only a quiet one: a replica under load is never quiet)
+        dues.headSet(began.at() + CLAIM_AHEAD.toNanos(), true).clear();
         if (claimed > 0 || endedActions.get() != began.endedActions()) {
             quiet = false;
             return;
         }
-        // what this replica deferred to within the claim's reach was taken, or is another replica's now
-        dues.headSet(began.at() + CLAIM_AHEAD.toNanos(), true).clear();
         long until = nanoTime.getAsLong() + MAX_QUIET.toNanos();
         Long nextDue = dues.isEmpty() ? null : dues.first();
         if (nextDue != null && nextDue - CLAIM_AHEAD.toNanos() - until < 0) {
@@ -74,6 +75,11 @@ public final class QuietActions {
         if (endedActions.get() != began.endedActions()) { // an action ended meanwhile: actionEnded may have cleared quiet before it was set
             quiet = false;
         }
+    }
+
+    /** How many due times of deferred or retried jobs this replica still keeps (a test's view). */
+    int dueTimesKept() {
+        return dues.size();
     }
 
     /** An action's attempt ended and its outcome is written; {@code dueAt} (null: none) is when it runs again. */

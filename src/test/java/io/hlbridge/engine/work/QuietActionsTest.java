@@ -84,4 +84,15 @@ class QuietActionsTest {
         later(20);
         assertThat(quiet.tickMayClaim()).as("no stale due keeps it claiming").isFalse();
     }
+
+    @Test
+    void underLoadTheDueTimesReachedAreForgottenToo_theyDoNotPileUp() {
+        for (int i = 0; i < 1_000; i++) {
+            quiet.actionEnded(inMillis(50)); // a paced job deferred to a slot 50 ms away
+            claim(3); // the stage never goes quiet
+            later(100);
+        }
+        claim(3);
+        assertThat(quiet.dueTimesKept()).as("due times kept after 1,000 deferrals, all reached").isZero();
+    }
 }
