@@ -69,18 +69,29 @@ public final class Sql {
     public static <T> T inTransaction(DataSource ds, Work<T> work) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (Throwable e) {
-                // any Throwable, an Error too: the finally below turns auto-commit back on, which
-                // would commit whatever the transaction had done so far
-                c.rollback();
+                // any Throwable, an Error too: rolled back before auto-commit is on again, which would
+                // commit whatever the transaction had done so far. On a broken connection the cleanup fails
+                // too ("Connection is closed"); it must not hide why the work failed (a database gone away,
+                // which callers wait out: ActionQueue's outcomes, the workers, the 503s)
+                try {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                } catch (SQLException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
                 throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException brokenAfterCommit) {
+                // committed: the pool discards a broken connection and resets a live one's auto-commit anyway
+            }
+            return result;
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
