@@ -33,6 +33,7 @@ import io.hlbridge.engine.work.ActionQueue;
 import io.hlbridge.engine.work.ActionQueueListener;
 import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.RetryNow;
+import io.hlbridge.engine.work.HistoryRetention;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.IntakeFirst;
 import io.hlbridge.engine.work.QuietActions;
@@ -226,6 +227,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("triggersApi", new TriggersApi(settings.prospectDelay(), settings.delinquentAfter()));
         registry.bind("eventReceipts", new EventReceipts());
         registry.bind("eventLogRetention", new EventLogRetention(jdbi, settings.logRetention()));
+        registry.bind("historyRetention", new HistoryRetention(jdbi, settings.historyRetention()));
         registry.bind("eventLogApi", new EventLogApi(new EventLogQueries(jdbi), new ActionReplay(jdbi, queue, eventLog),
                 new RetryNow(jdbi, eventLog)));
         StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);

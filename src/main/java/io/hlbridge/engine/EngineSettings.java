@@ -33,8 +33,12 @@ public record EngineSettings(
         Duration prospectDelay,
         int delinquentAfter,
         int logRetention,
+        Duration historyRetention,
         boolean sandboxRequested,
         io.hlbridge.engine.work.RetrySchedule retrySchedule) {
+
+    /** How long processed store events and finished actions are remembered, by default. */
+    public static final String DEFAULT_HISTORY_RETENTION = "P30D";
 
     /** The environment variables the engine reads (spec §9 plus the data dir and pool size). */
     public static final String[] VARIABLES = {
@@ -42,7 +46,7 @@ public record EngineSettings(
         "ENGINE_SECRET_KEY", "ENGINE_DATA_DIR", "ENGINE_DB_URL", "ENGINE_DB_USER", "ENGINE_DB_PASSWORD",
         "ENGINE_DB_POOL_SIZE", "HIGHLEVEL_API_URL", "HIGHLEVEL_AUTHORIZE_URL", "HIGHLEVEL_CLIENT_ID",
         "HIGHLEVEL_CLIENT_SECRET", "ENGINE_PROSPECT_DELAY", "ENGINE_DELINQUENT_AFTER", "ENGINE_LOG_RETENTION",
-        "ENGINE_SANDBOX", "ENGINE_RETRY_DELAYS", "ENGINE_RETRY_GIVE_UP_AFTER"
+        "ENGINE_HISTORY_RETENTION", "ENGINE_SANDBOX", "ENGINE_RETRY_DELAYS", "ENGINE_RETRY_GIVE_UP_AFTER"
     };
 
     /** {@code ENGINE_HTTP_PORT} → {@code engine.http-port}. */
@@ -85,9 +89,10 @@ public record EngineSettings(
                 required.apply("highlevel.authorize-url"),
                 optional.apply("highlevel.client-id"),
                 optional.apply("highlevel.client-secret"),
-                duration(required.apply("engine.prospect-delay")),
+                duration(required.apply("engine.prospect-delay"), "ENGINE_PROSPECT_DELAY", "PT2H"),
                 integer(required.apply("engine.delinquent-after"), "ENGINE_DELINQUENT_AFTER"),
                 integer(required.apply("engine.log-retention"), "ENGINE_LOG_RETENTION"),
+                historyRetention(optional.apply("engine.history-retention").orElse(DEFAULT_HISTORY_RETENTION)),
                 flag(optional.apply("engine.sandbox").orElse("false"), "ENGINE_SANDBOX"),
                 io.hlbridge.engine.work.RetrySchedule.parse(
                         optional.apply("engine.retry-delays").orElse(io.hlbridge.engine.work.RetrySchedule.DEFAULT_DELAYS),
@@ -98,7 +103,7 @@ public record EngineSettings(
     public EngineSettings withHighLevel(String apiUrl, String authorizeUrl, String clientId, String clientSecret) {
         return new EngineSettings(httpPort, managementPort, publicUrl, adminToken, secretKey, dataDir, dbUrl, dbUser,
                 dbPassword, dbPoolSize, apiUrl, authorizeUrl, Optional.of(clientId), Optional.of(clientSecret),
-                prospectDelay, delinquentAfter, logRetention, sandboxRequested, retrySchedule);
+                prospectDelay, delinquentAfter, logRetention, historyRetention, sandboxRequested, retrySchedule);
     }
 
     /**
@@ -139,11 +144,21 @@ public record EngineSettings(
         throw new IllegalStateException(variable + " must be true or false, got '" + value + "'");
     }
 
-    private static Duration duration(String value) {
+    private static Duration duration(String value, String variable, String example) {
         try {
             return Duration.parse(value.trim());
         } catch (RuntimeException e) {
-            throw new IllegalStateException("ENGINE_PROSPECT_DELAY must be an ISO-8601 duration such as PT2H, got '" + value + "'");
+            throw new IllegalStateException(variable + " must be an ISO-8601 duration such as " + example + ", got '" + value + "'");
         }
+    }
+
+    /** How long finished work is remembered (work/HistoryRetention): at least the overview's 7 days. */
+    static Duration historyRetention(String value) {
+        Duration keep = duration(value, "ENGINE_HISTORY_RETENTION", DEFAULT_HISTORY_RETENTION);
+        if (keep.compareTo(io.hlbridge.engine.work.HistoryRetention.MINIMUM) < 0) {
+            throw new IllegalStateException("ENGINE_HISTORY_RETENTION must be at least P7D (the console's overview counts "
+                    + "the last 7 days of store events and actions), got '" + value + "'");
+        }
+        return keep;
     }
 }

@@ -9,6 +9,7 @@ import java.sql.Array;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -49,7 +50,7 @@ public final class ActionReplay {
                      WHERE j.log_id = :log AND j.marketplace_id = :m FOR UPDATE OF j""")
                     .bind("log", logId).bind("m", marketplaceId)
                     .mapToMap().findOne()
-                    .orElseThrow(() -> ProblemException.notFound("no action entry '" + logId + "' in this marketplace"));
+                    .orElseThrow(() -> noJob(h, marketplaceId, logId));
             String status = (String) original.get("status");
             if (!REPLAYABLE.contains(status)) {
                 throw ProblemException.conflict("only failed, waiting or canceled actions can be replayed; this one is " + status, null);
@@ -89,5 +90,17 @@ public final class ActionReplay {
             log.markReplayed(h, logId, replayId);
             return replayId;
         });
+    }
+
+    /**
+     * An entry without its job: not an action's entry, or a succeeded or skipped action older than
+     * ENGINE_HISTORY_RETENTION (HistoryRetention keeps failed and canceled ones while their entry lives).
+     */
+    private static ProblemException noJob(Handle h, String marketplaceId, String logId) {
+        return h.createQuery("SELECT status FROM event_log WHERE id = :log AND marketplace_id = :m AND kind = 'action'")
+                .bind("log", logId).bind("m", marketplaceId).mapTo(String.class).findOne()
+                .map(status -> ProblemException.conflict("only failed, waiting or canceled actions can be replayed; this one is "
+                        + status + " and older than ENGINE_HISTORY_RETENTION", null))
+                .orElseGet(() -> ProblemException.notFound("no action entry '" + logId + "' in this marketplace"));
     }
 }

@@ -8,20 +8,14 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.HashMap;
+import io.hlbridge.engine.support.TestSettings;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The embedded PostgreSQL the engine starts keeps every commit it acknowledges. */
 class EmbeddedDurabilityTest {
     static EngineSettings settings(Path dataDir) {
-        Map<String, String> p = new HashMap<>(Map.of(
-                "engine.http-port", "8080", "engine.management-port", "9876", "engine.data-dir", dataDir.toString(),
-                "engine.db-pool-size", "2", "highlevel.api-url", "https://hl.example.test/",
-                "highlevel.authorize-url", "https://marketplace.example.test/v2/oauth/chooselocation",
-                "engine.prospect-delay", "PT2H", "engine.delinquent-after", "4", "engine.log-retention", "1000"));
-        return EngineSettings.from(name -> Optional.ofNullable(p.get(name)));
+        return TestSettings.of(Map.of("engine.data-dir", dataDir.toString(), "engine.db-pool-size", "2"));
     }
 
     static String show(Database db, String setting) throws Exception {

@@ -12,8 +12,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
+import io.hlbridge.engine.support.TestSettings;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.jdbi.v3.core.Handle;
@@ -22,13 +22,7 @@ import org.junit.jupiter.api.Test;
 
 class IntegrationsModuleTest {
     static EngineSettings settings(Map<String, String> extra) {
-        Map<String, String> p = new HashMap<>(Map.of(
-                "engine.http-port", "8080", "engine.management-port", "9876", "engine.data-dir", "./data",
-                "engine.db-pool-size", "4", "highlevel.api-url", "https://hl.example.test/",
-                "highlevel.authorize-url", "https://marketplace.example.test/v2/oauth/chooselocation",
-                "engine.prospect-delay", "PT2H", "engine.delinquent-after", "4", "engine.log-retention", "1000"));
-        p.putAll(extra);
-        return EngineSettings.from(name -> Optional.ofNullable(p.get(name)));
+        return TestSettings.of(extra);
     }
 
     static DefaultCamelContext bound(EngineSettings settings) {
