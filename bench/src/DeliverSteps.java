@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * delivered events/s, p50/p99 from acceptance to the last HighLevel call, and whether the rate was
  * SUSTAINED: delivered/s ≥ 95 % of offered and p99 ≤ 1 s.
  * Usage: bench/deliver [warmup_seconds=100] [step_seconds=15] [rates=200,300,400,500,600] [connections=256]
+ * (BENCH_MARKETPLACES=N: the events spread over N marketplaces, each with its own integration and rule.)
  */
 public final class DeliverSteps {
     static final ObjectMapper JSON = new ObjectMapper();
@@ -70,9 +71,17 @@ public final class DeliverSteps {
             System.out.printf("engine ready %.1f s after its start%n", (System.nanoTime() - engineStart) / 1e9);
             try (OpenLoop sender = new OpenLoop(connections)) {
                 String base = "http://127.0.0.1:" + http;
-                String[] site = site(base, hl, 0);
-                String marketplace = site[0];
-                String secret = site[1];
+                // BENCH_MARKETPLACES=N spreads the events over N marketplaces, each with its own integration (on the
+                // sandbox's two locations in turn) and rule: what an engine serving many stores does per event
+                int marketplaces = Integer.parseInt(System.getenv().getOrDefault("BENCH_MARKETPLACES", "1"));
+                String[][] sites = new String[marketplaces][];
+                for (int m = 0; m < marketplaces; m++) {
+                    sites[m] = site(base, hl, m % hl.locations.size());
+                }
+                if (marketplaces > 1) {
+                    System.out.printf("%d marketplaces, each with its integration and rule; event i goes to marketplace i mod %d%n",
+                            marketplaces, marketplaces);
+                }
                 String jdbc = pg.getJdbcUrl("postgres", database);
                 Sample[] samples = new Sample[segments.size() + 1];
                 String jfr = System.getenv("BENCH_STEPS_JFR"); // a JFR recording of the measured steps only
@@ -81,7 +90,8 @@ public final class DeliverSteps {
                     firstMeasured++;
                 }
                 final int measuredFrom = firstMeasured;
-                OpenLoop.Run run = sender.run(segments, http, i -> OpenLoop.Request.signedWebhook(marketplace, secret, "evt_" + TAG + i,
+                OpenLoop.Run run = sender.run(segments, http, i -> OpenLoop.Request.signedWebhook(sites[i % marketplaces][0],
+                        sites[i % marketplaces][1], "evt_" + TAG + i,
                         DeliverBench.order("n" + i, TAG + i)), b -> { // a new customer each
                     try {
                         if (jfr != null && b == measuredFrom) {
