@@ -76,7 +76,7 @@ public final class DeliverSteps {
                 int marketplaces = Integer.parseInt(System.getenv().getOrDefault("BENCH_MARKETPLACES", "1"));
                 String[][] sites = new String[marketplaces][];
                 for (int m = 0; m < marketplaces; m++) {
-                    sites[m] = site(base, hl, m % hl.locations.size());
+                    sites[m] = site(base, hl, m % hl.locations.size(), m == 0 ? "Bench steps" : "Bench steps " + m);
                 }
                 if (marketplaces > 1) {
                     System.out.printf("%d marketplaces, each with its integration and rule; event i goes to marketplace i mod %d%n",
@@ -276,6 +276,7 @@ public final class DeliverSteps {
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             st.execute("SELECT pg_stat_statements_reset()");
+            st.execute("SELECT pg_stat_reset_shared('wal')");
         }
     }
 
@@ -313,6 +314,14 @@ public final class DeliverSteps {
                         (rs.getDouble(2) + rs.getDouble(3)) / events, rs.getDouble(3) / events, rs.getString(4));
             }
             System.out.printf("  top 25 together: %.2f statements, %.3f ms per event%n", calls / events, ms / events);
+        }
+        // the WAL written meanwhile (the whole server's; the engine's database is the only busy one): full-page images are
+        // what scattered index inserts cost after each checkpoint
+        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")) {
+            rs.next();
+            System.out.printf("  WAL per event: %.1f records, %.2f full-page images, %.1f KiB%n", rs.getLong(1) / (double) events,
+                    rs.getLong(2) / (double) events, rs.getDouble(3) / 1024 / events);
         }
         // and how many of the busiest tables' updates were HOT (a new row version on the same page, no new index entries)
         try (Connection c = pg.getDatabase("postgres", database).getConnection(); Statement st = c.createStatement();
@@ -373,8 +382,8 @@ public final class DeliverSteps {
     }
 
     /** A marketplace whose one integration is approved for the sandbox's {@code location}-th location, with one global add_tags rule. */
-    static String[] site(String base, SandboxChild hl, int location) throws Exception {
-        JsonNode m = JSON.readTree(post(base, "/api/v1/marketplaces", BenchSupport.OPERATOR, "{\"name\":\"Bench steps\"}"));
+    static String[] site(String base, SandboxChild hl, int location, String name) throws Exception {
+        JsonNode m = JSON.readTree(post(base, "/api/v1/marketplaces", BenchSupport.OPERATOR, "{\"name\":\"" + name + "\"}"));
         String id = m.path("id").asText();
         String key = m.path("api_key").asText();
         JsonNode integration = JSON.readTree(post(base, "/api/v1/marketplaces/" + id + "/integrations", key, "{\"name\":\"HL\"}"));

@@ -73,20 +73,44 @@ class EventLogRetentionIT {
 
     @Test
     void anEntryCommittedAfterNewerOnesIsStillPrunedInTime() {
+        long[] now = {0};
+        EventLogRetention retention = new EventLogRetention(jdbi, 30, () -> now[0]);
         jdbi.useHandle(h -> {
-            entries(h, "mkt_1", KEEP);
-            entries(h, "mkt_2", KEEP);
+            entries(h, "mkt_1", 30);
+            entries(h, "mkt_2", 30);
         });
         retention.prune();
         try (Handle slow = jdbi.open()) {
             slow.begin();
             entries(slow, "mkt_1", 2); // its seqs are taken now, visible only at the commit below
-            jdbi.useHandle(h -> entries(h, "mkt_2", 1));
-            assertThat(retention.prune()).isEqualTo(1);
+            jdbi.useHandle(h -> entries(h, "mkt_2", 3));
+            assertThat(retention.prune()).isEqualTo(3);
             slow.commit();
         }
+        // older seqs than the last pass read, so not counted as written since it: cut within AT_MOST_EVERY
+        assertThat(retention.prune()).isZero();
+        now[0] += EventLogRetention.AT_MOST_EVERY;
         assertThat(retention.prune()).isEqualTo(2);
-        assertThat(count("mkt_1")).isEqualTo(KEEP);
+        assertThat(count("mkt_1")).isEqualTo(30);
+    }
+
+    @Test
+    void aMarketplaceWritingLittleIsCutAtMostEveryTenSeconds_oneWritingMuchAtEveryPass() {
+        long[] now = {0};
+        EventLogRetention throttled = new EventLogRetention(jdbi, 30, () -> now[0]);
+        throttled.prune(); // the first pass: every marketplace, none over its limit
+        jdbi.useHandle(h -> entries(h, "mkt_1", 31));
+        assertThat(throttled.prune()).isEqualTo(1); // not cut in the last 10 s: cut at once
+        jdbi.useHandle(h -> entries(h, "mkt_1", 2)); // fewer than a tenth of 30 (3)
+        assertThat(throttled.prune()).isZero();
+        assertThat(count("mkt_1")).isEqualTo(32);
+        now[0] += EventLogRetention.AT_MOST_EVERY;
+        assertThat(throttled.prune()).isEqualTo(2);
+        assertThat(count("mkt_1")).isEqualTo(30);
+
+        jdbi.useHandle(h -> entries(h, "mkt_1", 3)); // a tenth: cut at the next pass, though it was cut just now
+        assertThat(throttled.prune()).isEqualTo(3);
+        assertThat(count("mkt_1")).isEqualTo(30);
     }
 
     private static void entries(Handle h, String marketplace, int n) {
