@@ -123,9 +123,17 @@ public final class MarketplaceOverview {
         return out;
     }
 
-    private static String lastEventAt(Handle h, String marketplaceId) {
+    /**
+     * The newest stored event's time. An event older than ENGINE_HISTORY_RETENTION is no longer in the inbox,
+     * but a quiet marketplace's log may still show it: "none yet" only when neither has one.
+     */
+    static String lastEventAt(Handle h, String marketplaceId) {
         return h.createQuery("SELECT max(received_at) FROM inbox_event WHERE marketplace_id = :m")
                 .bind("m", marketplaceId).mapTo(OffsetDateTime.class).findOne()
+                .or(() -> h.createQuery("""
+                        SELECT created_at FROM event_log
+                         WHERE marketplace_id = :m AND kind = 'event' AND status = 'accepted' ORDER BY seq DESC LIMIT 1""")
+                        .bind("m", marketplaceId).mapTo(OffsetDateTime.class).findOne())
                 .map(t -> t.toInstant().toString()).orElse(null);
     }
 
