@@ -80,18 +80,18 @@ final class BenchSupport {
     }
 
     /** WAL written so far by the whole server: bytes, full-page images (pg_stat_wal). */
-    record Wal(long bytes, long fullPageImages) {
+    record Wal(long bytes, long records, long fullPageImages) {
         static Wal of(EmbeddedPostgres pg) throws Exception {
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-                 java.sql.ResultSet rs = s.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint, wal_fpi FROM pg_stat_wal")) {
+                 java.sql.ResultSet rs = s.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint, wal_records, wal_fpi FROM pg_stat_wal")) {
                 rs.next();
-                return new Wal(rs.getLong(1), rs.getLong(2));
+                return new Wal(rs.getLong(1), rs.getLong(2), rs.getLong(3));
             }
         }
 
         String perItem(Wal before, int items) {
-            return String.format("WAL %.0f bytes and %.2f full-page images per event", (bytes - before.bytes) / (double) items,
-                    (fullPageImages - before.fullPageImages) / (double) items);
+            return String.format("WAL %.0f bytes, %.1f records and %.2f full-page images per event", (bytes - before.bytes) / (double) items,
+                    (records - before.records) / (double) items, (fullPageImages - before.fullPageImages) / (double) items);
         }
     }
 

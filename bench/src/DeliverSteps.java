@@ -276,9 +276,12 @@ public final class DeliverSteps {
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
             st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
             st.execute("SELECT pg_stat_statements_reset()");
-            st.execute("SELECT pg_stat_reset_shared('wal')");
         }
+        walAtReset = BenchSupport.Wal.of(pg);
     }
+
+    /** The WAL written so far when the statements were last reset (the whole server's; the engine's database is the only busy one). */
+    static BenchSupport.Wal walAtReset;
 
     /** With BENCH_PG_STATS: the engine database's statements over the measured steps, per event sent in them. */
     static void printStatements(EmbeddedPostgres pg, String database, OpenLoop.Run run) throws Exception {
@@ -315,14 +318,8 @@ public final class DeliverSteps {
             }
             System.out.printf("  top 25 together: %.2f statements, %.3f ms per event%n", calls / events, ms / events);
         }
-        // the WAL written meanwhile (the whole server's; the engine's database is the only busy one): full-page images are
-        // what scattered index inserts cost after each checkpoint
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal")) {
-            rs.next();
-            System.out.printf("  WAL per event: %.1f records, %.2f full-page images, %.1f KiB%n", rs.getLong(1) / (double) events,
-                    rs.getLong(2) / (double) events, rs.getDouble(3) / 1024 / events);
-        }
+        // the WAL written meanwhile: full-page images are what scattered index inserts cost after each checkpoint
+        System.out.printf("  %s%n", BenchSupport.Wal.of(pg).perItem(walAtReset, events));
         // and how many of the busiest tables' updates were HOT (a new row version on the same page, no new index entries)
         try (Connection c = pg.getDatabase("postgres", database).getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""

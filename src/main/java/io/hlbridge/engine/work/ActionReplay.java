@@ -53,7 +53,7 @@ public final class ActionReplay {
                     .orElseThrow(() -> noJob(h, marketplaceId, logId));
             String status = (String) original.get("status");
             if (!REPLAYABLE.contains(status)) {
-                throw ProblemException.conflict("only failed, waiting or canceled actions can be replayed; this one is " + status, null);
+                throw notReplayable(status);
             }
             if (onlyOnce) {
                 // read again now that the job is locked: the statement above that waited for the lock saw the
@@ -92,6 +92,10 @@ public final class ActionReplay {
         });
     }
 
+    private static ProblemException notReplayable(String state) {
+        return ProblemException.conflict("only failed, waiting or canceled actions can be replayed; this one is " + state, null);
+    }
+
     /**
      * An entry without its job: not an action's entry, or a succeeded or skipped action older than
      * ENGINE_HISTORY_RETENTION (HistoryRetention keeps failed and canceled ones while their entry lives).
@@ -99,8 +103,7 @@ public final class ActionReplay {
     private static ProblemException noJob(Handle h, String marketplaceId, String logId) {
         return h.createQuery("SELECT status FROM event_log WHERE id = :log AND marketplace_id = :m AND kind = 'action'")
                 .bind("log", logId).bind("m", marketplaceId).mapTo(String.class).findOne()
-                .map(status -> ProblemException.conflict("only failed, waiting or canceled actions can be replayed; this one is "
-                        + status + " and older than ENGINE_HISTORY_RETENTION", null))
+                .map(status -> notReplayable(status + " and older than ENGINE_HISTORY_RETENTION"))
                 .orElseGet(() -> ProblemException.notFound("no action entry '" + logId + "' in this marketplace"));
     }
 }
