@@ -1,0 +1,63 @@
+package io.hlbridge.engine.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.hlbridge.engine.api.Json;
+import io.hlbridge.engine.db.Sql;
+import io.hlbridge.engine.eventlog.EventLog;
+import io.hlbridge.engine.support.TestDatabase;
+import io.hlbridge.engine.triggers.Customer;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A claim sets only the jobs' lease, an unindexed column: with room left on their page (V21) every
+ * claimed job's new version stays on the page it was queued on, so the update is HOT and adds nothing
+ * to action_job's five indexes. On pages filled to the brim, most claims of a full batch moved the row.
+ */
+class HotClaimIT {
+    static HikariDataSource pool;
+
+    @BeforeAll
+    static void database() {
+        pool = TestDatabase.migratedPool(2);
+        Sql.autoCommit(pool, c -> {
+            Sql.update(c, "INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES ('mkt_h', 'Hot shop', 'h', 'x')");
+            return Sql.update(c, "INSERT INTO integration (id, marketplace_id, name, status, location_id) "
+                    + "VALUES ('int_h', 'mkt_h', 'HL', 'connected', 'loc_h')");
+        });
+    }
+
+    @AfterAll
+    static void close() {
+        pool.close();
+    }
+
+    @Test
+    void aFullBatchIsClaimedWithoutMovingAnyJob() {
+        ActionQueue queue = new ActionQueue(pool, new EventLog(), new QuietActions());
+        // one inbox batch's worth of jobs, queued together by one statement, as a busy turn queues them
+        List<ActionQueue.NewJob> jobs = IntStream.range(0, 32).mapToObj(i -> new ActionQueue.NewJob("mkt_h", "int_h", "rul_h",
+                "add_tags", List.of("buyer", "course-x"), "product.purchased", "evt_" + i, "order.completed", "prod_1",
+                new Customer("buyer" + i + "@example.com", "Ada", "Lovelace", "+15550100" + i, null, null, null, null, null),
+                "webhook", true, "HL", null, Json.object(), Json.object())).toList();
+        Sql.autoCommit(pool, c -> queue.enqueue(c, null, jobs));
+        Map<Long, Integer> queuedOn = pages();
+
+        assertEquals(32, queue.claimDue(32).size());
+
+        assertEquals(queuedOn, pages(), "every claimed job's new version is on the page it was queued on");
+    }
+
+    /** Each job's page (the block of its current version's ctid). */
+    private static Map<Long, Integer> pages() {
+        return Sql.autoCommit(pool, c -> Sql.list(c, "SELECT id, (ctid::text::point)[0]::int FROM action_job",
+                rs -> Map.entry(rs.getLong(1), rs.getInt(2)))).stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+}
