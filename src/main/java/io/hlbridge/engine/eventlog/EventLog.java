@@ -29,7 +29,7 @@ public final class EventLog {
         h.createUpdate("UPDATE event_log SET replayed_by = :replay WHERE id = :id").bind("id", logId).bind("replay", replayLogId).execute();
     }
 
-    /** The calls of an attempt as the log stores them (bodies masked and cut by {@link LoggedBodies}, never a header). */
+    /** The calls of an attempt as the log stores them (their bodies already masked and cut, never a header). */
     public static String callsJson(List<HighLevelCall> calls) {
         ArrayNode array = Json.MAPPER.createArrayNode();
         for (HighLevelCall call : calls) {
@@ -45,8 +45,8 @@ public final class EventLog {
             c.put("trace_id", call.traceId());
             c.put("error", call.error());
             c.put("at", call.at().toString());
-            c.put("request_body", LoggedBodies.forLog(call.requestBody()));
-            c.put("response_body", LoggedBodies.forLog(call.responseBody()));
+            c.put("request_body", call.requestBody());
+            c.put("response_body", call.responseBody());
         }
         return Json.write(array);
     }

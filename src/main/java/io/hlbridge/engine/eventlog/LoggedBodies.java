@@ -56,6 +56,17 @@ public final class LoggedBodies {
         return truncate(StorableText.clean(text));
     }
 
+    /**
+     * The same for a body already parsed ({@code parsed}: read from {@code body} or written to it by the
+     * same mapper), without parsing it again; a body that is not a JSON object or array is read as above.
+     */
+    public static String forLog(String body, JsonNode parsed) {
+        if (parsed == null || !parsed.isContainerNode()) {
+            return forLog(body);
+        }
+        return truncate(StorableText.clean(Json.write(masked(parsed))));
+    }
+
     static boolean secretKey(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         for (String part : SECRET_KEY_PARTS) {
@@ -66,23 +77,48 @@ public final class LoggedBodies {
         return false;
     }
 
-    /** A copy of {@code node} with secret-looking keys' values (and secret-looking values) masked. */
+    /**
+     * {@code node} with secret-looking keys' values (and secret-looking values) masked: a masked copy,
+     * or {@code node} itself when nothing in it looks secret (most bodies: no copy to make).
+     */
     public static JsonNode masked(JsonNode node) {
-        if (node == null) {
-            return null;
+        return node == null || !holdsSecret(node) ? node : maskedCopy(node);
+    }
+
+    private static boolean holdsSecret(JsonNode node) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = it.next();
+                if (secretKey(field.getKey()) && !field.getValue().isNull() || holdsSecret(field.getValue())) {
+                    return true;
+                }
+            }
+            return false;
         }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (holdsSecret(element)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return node.isTextual() && SECRET_VALUE.matcher(node.asText()).lookingAt();
+    }
+
+    private static JsonNode maskedCopy(JsonNode node) {
         if (node.isObject()) {
             ObjectNode copy = Json.object();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 boolean secret = secretKey(field.getKey()) && !field.getValue().isNull();
-                copy.set(field.getKey(), secret ? TextNode.valueOf(MASK) : masked(field.getValue()));
+                copy.set(field.getKey(), secret ? TextNode.valueOf(MASK) : maskedCopy(field.getValue()));
             }
             return copy;
         }
         if (node.isArray()) {
             ArrayNode copy = Json.MAPPER.createArrayNode();
-            node.forEach(element -> copy.add(masked(element)));
+            node.forEach(element -> copy.add(maskedCopy(element)));
             return copy;
         }
         if (node.isTextual() && SECRET_VALUE.matcher(node.asText()).lookingAt()) {

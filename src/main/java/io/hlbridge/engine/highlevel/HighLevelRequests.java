@@ -23,6 +23,8 @@ import org.apache.camel.component.http.HttpMethods;
 public final class HighLevelRequests {
     public static final String VERSION = "2021-07-28";
     static final String REQUEST_BODY = "requestBody";
+    /** The request body as the node it was written from (null for none, or for a body given as text): the log masks it without parsing it again. */
+    static final String REQUEST_JSON = "requestJson";
     private static final String REQUEST_QUERY = "requestQuery";
 
     private final String apiUrl;
@@ -33,17 +35,17 @@ public final class HighLevelRequests {
 
     public void upsertContact(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
-        prepare(exchange, "POST", "/contacts/upsert", null, Json.write(upsertBody(job.customer(), job.locationId(), job.source())));
+        prepare(exchange, "POST", "/contacts/upsert", null, upsertBody(job.customer(), job.locationId(), job.source()));
     }
 
     public void addTags(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
-        prepare(exchange, "POST", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/tags", null, Json.write(tagsBody(job.tags())));
+        prepare(exchange, "POST", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/tags", null, tagsBody(job.tags()));
     }
 
     public void removeTags(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
-        prepare(exchange, "DELETE", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/tags", null, Json.write(tagsBody(job.tags())));
+        prepare(exchange, "DELETE", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/tags", null, tagsBody(job.tags()));
     }
 
     /** update_fields: the upsert of create_contact plus the rule's custom fields (rendered), still WITHOUT tags. */
@@ -51,17 +53,17 @@ public final class HighLevelRequests {
         ActionJob job = ActionExchange.job(exchange);
         ObjectNode body = upsertBody(job.customer(), job.locationId(), job.source());
         body.set("customFields", customFields(job.params().path("fields")));
-        prepare(exchange, "POST", "/contacts/upsert", null, Json.write(body));
+        prepare(exchange, "POST", "/contacts/upsert", null, body);
     }
 
     /** add_to_workflow: {@code POST /contacts/{contactId}/workflow/{workflowId}} ({@code CreateWorkflowDto}, nothing in it). */
     public void addToWorkflow(Exchange exchange) {
-        prepare(exchange, "POST", workflowPath(exchange), null, "{}");
+        prepare(exchange, "POST", workflowPath(exchange), null, Json.object());
     }
 
     /** remove_from_workflow: {@code DELETE /contacts/{contactId}/workflow/{workflowId}}. */
     public void removeFromWorkflow(Exchange exchange) {
-        prepare(exchange, "DELETE", workflowPath(exchange), null, "{}");
+        prepare(exchange, "DELETE", workflowPath(exchange), null, Json.object());
     }
 
     /** add_note: {@code POST /contacts/{contactId}/notes {"body": …}} (the rendered template). */
@@ -69,14 +71,14 @@ public final class HighLevelRequests {
         ActionJob job = ActionExchange.job(exchange);
         ObjectNode body = Json.object();
         body.put("body", job.params().path("body").asText(""));
-        prepare(exchange, "POST", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/notes", null, Json.write(body));
+        prepare(exchange, "POST", "/contacts/" + segment(ActionExchange.contactId(exchange)) + "/notes", null, body);
     }
 
     /** upsert_opportunity: {@code POST /opportunities/upsert} for the contact and the rule's pipeline. */
     public void upsertOpportunity(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
         prepare(exchange, "POST", "/opportunities/upsert", null,
-                Json.write(opportunityBody(job.params(), job.eventValues(), job.locationId(), ActionExchange.contactId(exchange))));
+                opportunityBody(job.params(), job.eventValues(), job.locationId(), ActionExchange.contactId(exchange)));
     }
 
     /**
@@ -124,19 +126,20 @@ public final class HighLevelRequests {
     public void searchDuplicate(Exchange exchange) {
         ActionJob job = ActionExchange.job(exchange);
         prepare(exchange, "GET", "/contacts/search/duplicate",
-                "locationId=" + encode(job.locationId()) + "&email=" + encode(job.customer().email()), null);
+                "locationId=" + encode(job.locationId()) + "&email=" + encode(job.customer().email()), null, null);
     }
 
     /** A GET made for no action (a lookup for the console): {@code query} already encoded, or null. */
     public void get(Exchange exchange, String path, String query) {
-        prepare(exchange, "GET", path, query, null);
+        prepare(exchange, "GET", path, query, null, null);
     }
 
     /** The same request once more (after a 401 and a token refresh). */
     public void again(Exchange exchange) {
         String method = exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class);
         prepare(exchange, method, exchange.getProperty(ActionExchange.REQUEST_PATH, String.class),
-                exchange.getProperty(REQUEST_QUERY, String.class), exchange.getProperty(REQUEST_BODY, String.class));
+                exchange.getProperty(REQUEST_QUERY, String.class), exchange.getProperty(REQUEST_BODY, String.class),
+                exchange.getProperty(REQUEST_JSON, JsonNode.class));
     }
 
     /** The upsert body: only the fields the store sent, never null, never tags. */
@@ -163,7 +166,11 @@ public final class HighLevelRequests {
         return body;
     }
 
-    private void prepare(Exchange exchange, String method, String path, String query, String body) {
+    private void prepare(Exchange exchange, String method, String path, String query, JsonNode body) {
+        prepare(exchange, method, path, query, Json.write(body), body);
+    }
+
+    private void prepare(Exchange exchange, String method, String path, String query, String body, JsonNode bodyJson) {
         Message m = exchange.getMessage();
         HttpReplies.clearHeaders(m);
         // the enum camel-http reads: a String here costs a type-converter search on every call
@@ -176,6 +183,7 @@ public final class HighLevelRequests {
         }
         m.setBody(body);
         exchange.setProperty(REQUEST_BODY, body);
+        exchange.setProperty(REQUEST_JSON, bodyJson);
         exchange.setProperty(REQUEST_QUERY, query);
         exchange.setProperty(ActionExchange.REQUEST_METHOD, method);
         exchange.setProperty(ActionExchange.REQUEST_PATH, path);

@@ -3,6 +3,7 @@ package io.hlbridge.engine.highlevel;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.eventlog.HighLevelCall;
+import io.hlbridge.engine.eventlog.LoggedBodies;
 import io.hlbridge.engine.highlevel.HighLevelFailure.Kind;
 import io.hlbridge.engine.work.ActionExchange;
 import io.hlbridge.engine.work.ActionJob;
@@ -84,7 +85,7 @@ public final class HighLevelResponses {
         String error = status != null && status >= 300 ? errorMessage(body, text) : null;
         HighLevelCall call = new HighLevelCall(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
                 exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), status, latencyMs(exchange), traceId, error,
-                Instant.now(), exchange.getProperty(HighLevelRequests.REQUEST_BODY, String.class), text);
+                Instant.now(), loggedRequest(exchange), LoggedBodies.forLog(text, body));
         ActionExchange.calls(exchange).add(call);
         return call;
     }
@@ -96,8 +97,13 @@ public final class HighLevelResponses {
         }
         ActionExchange.calls(exchange).add(new HighLevelCall(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
                 exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), null, latencyMs(exchange), null,
-                error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now(),
-                exchange.getProperty(HighLevelRequests.REQUEST_BODY, String.class), null));
+                error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now(), loggedRequest(exchange), null));
+    }
+
+    /** The request's body as the log keeps it (from the node it was written from, when there is one). */
+    private static String loggedRequest(Exchange exchange) {
+        return LoggedBodies.forLog(exchange.getProperty(HighLevelRequests.REQUEST_BODY, String.class),
+                exchange.getProperty(HighLevelRequests.REQUEST_JSON, JsonNode.class));
     }
 
     private static long latencyMs(Exchange exchange) {

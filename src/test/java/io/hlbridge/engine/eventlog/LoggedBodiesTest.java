@@ -51,4 +51,27 @@ class LoggedBodiesTest {
         // a NUL (never storable in PostgreSQL text or jsonb) is replaced, not refused
         assertThat(LoggedBodies.forLog("a\u0000b")).doesNotContain("\u0000");
     }
+
+    @Test
+    void aBodyAlreadyParsedIsLoggedExactlyAsItsTextWouldBe_andCopiedOnlyWhenSomethingIsMasked() throws Exception {
+        for (String body : new String[] {
+                "{\"email\":\"a@example.com\",\"tags\":[\"buyer\"],\"n\":1.50,\"nested\":{\"ok\":true,\"x\":null}}",
+                "{\"contact\":{\"id\":\"c1\",\"apiKey\":\"k\",\"notes\":[\"Bearer abc\",\"fine\"]}}",
+                "[{\"a\":\"whsec_x\"},2,\"three\"]",
+                "{\"long\":\"" + "y".repeat(5_000) + "\",\"nul\":\"a\\u0000b\"}",
+                "\"Bearer xyz\"", "42", "<html>Bad gateway</html>"}) {
+            JsonNode parsed;
+            try {
+                parsed = Json.MAPPER.readTree(body);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException notJson) {
+                parsed = null;
+            }
+            assertThat(LoggedBodies.forLog(body, parsed)).as(body).isEqualTo(LoggedBodies.forLog(body));
+        }
+        JsonNode plain = Json.read("{\"email\":\"a@example.com\",\"tags\":[\"buyer\"]}");
+        assertThat(LoggedBodies.masked(plain)).isSameAs(plain);
+        JsonNode secret = Json.read("{\"email\":\"a@example.com\",\"list\":[{\"password\":\"p\"}]}");
+        assertThat(LoggedBodies.masked(secret).path("list").get(0).path("password").asText()).isEqualTo(LoggedBodies.MASK);
+        assertThat(secret.path("list").get(0).path("password").asText()).as("the original is left as it was").isEqualTo("p");
+    }
 }
