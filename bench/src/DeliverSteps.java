@@ -320,13 +320,16 @@ public final class DeliverSteps {
         }
         // the WAL written meanwhile: full-page images are what scattered index inserts cost after each checkpoint
         System.out.printf("  %s%n", BenchSupport.Wal.of(pg).perItem(walAtReset, events));
-        // and how many of the busiest tables' updates were HOT (a new row version on the same page, no new index entries)
+        // and how many of the busiest tables' updates were HOT (a new row version on the same page, no new index entries),
+        // and what their rows take on disk now (heap and indexes, per live row: a fillfactor trades space for HOT updates)
         try (Connection c = pg.getDatabase("postgres", database).getConnection(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""
-                     SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd FROM pg_stat_user_tables
-                      WHERE n_tup_upd > 0 ORDER BY n_tup_upd DESC LIMIT 5""")) {
+                     SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_live_tup, pg_relation_size(relid), pg_indexes_size(relid)
+                       FROM pg_stat_user_tables WHERE n_tup_upd > 0 ORDER BY n_tup_upd DESC LIMIT 5""")) {
             while (rs.next()) {
-                System.out.printf("  table %-14s since its creation: %8d inserted, %8d updated (%d HOT)%n", rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                long live = Math.max(1, rs.getLong(5));
+                System.out.printf("  table %-14s since its creation: %8d inserted, %8d updated (%d HOT); %d live rows, heap %d + indexes %d bytes per live row%n",
+                        rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6) / live, rs.getLong(7) / live);
             }
         }
     }

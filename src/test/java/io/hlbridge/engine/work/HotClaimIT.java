@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A claim sets only the jobs' lease, an unindexed column: with room left on their page (V21) every
- * claimed job's new version stays on the page it was queued on, so the update is HOT and adds nothing
- * to action_job's five indexes. On pages filled to the brim, most claims of a full batch moved the row.
+ * A claim sets only the jobs' lease, an unindexed column: with room left on their page (V21) each claimed
+ * job's new version stays on the page it was queued on, so the update is HOT and adds nothing to
+ * action_job's five indexes. On pages filled to the brim, claims moved the rows.
  */
 class HotClaimIT {
     static HikariDataSource pool;
@@ -40,7 +40,7 @@ class HotClaimIT {
     }
 
     @Test
-    void aFullBatchIsClaimedWithoutMovingAnyJob() {
+    void claimsMoveNoJobOffItsPage() {
         ActionQueue queue = new ActionQueue(pool, new EventLog(), new QuietActions());
         // one inbox batch's worth of jobs, queued together by one statement, as a busy turn queues them
         List<ActionQueue.NewJob> jobs = IntStream.range(0, 32).mapToObj(i -> new ActionQueue.NewJob("mkt_h", "int_h", "rul_h",
@@ -50,7 +50,10 @@ class HotClaimIT {
         Sql.autoCommit(pool, c -> queue.enqueue(c, null, jobs));
         Map<Long, Integer> queuedOn = pages();
 
-        assertEquals(32, queue.claimDue(32).size());
+        // claimed a few at a time, as a busy stage claims what was queued since its last turn
+        for (int claim = 0; claim < 8; claim++) {
+            assertEquals(4, queue.claimDue(4).size());
+        }
 
         assertEquals(queuedOn, pages(), "every claimed job's new version is on the page it was queued on");
     }
