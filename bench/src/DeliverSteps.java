@@ -327,9 +327,11 @@ public final class DeliverSteps {
                      SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_live_tup, pg_relation_size(relid), pg_indexes_size(relid)
                        FROM pg_stat_user_tables WHERE n_tup_upd > 0 ORDER BY n_tup_upd DESC LIMIT 5""")) {
             while (rs.next()) {
-                long live = Math.max(1, rs.getLong(5));
-                System.out.printf("  table %-14s since its creation: %8d inserted, %8d updated (%d HOT); %d live rows, heap %d + indexes %d bytes per live row%n",
-                        rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), rs.getLong(6) / live, rs.getLong(7) / live);
+                // n_live_tup lags behind a table that deletes as it goes (event_log): per row only where it counts some
+                long live = rs.getLong(5);
+                System.out.printf("  table %-14s since its creation: %8d inserted, %8d updated (%d HOT); heap %d KiB + indexes %d KiB%s%n",
+                        rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(6) / 1024, rs.getLong(7) / 1024,
+                        live == 0 ? "" : String.format(", %d + %d bytes per live row (%d)", rs.getLong(6) / live, rs.getLong(7) / live, live));
             }
         }
     }

@@ -73,4 +73,14 @@ public final class TestDatabase {
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         return pool;
     }
+
+    /** A marketplace with one connected integration on {@code locationId}: what an action job needs to exist. */
+    public static void connectedIntegration(javax.sql.DataSource pool, String marketplaceId, String integrationId, String locationId) {
+        io.hlbridge.engine.db.Sql.autoCommit(pool, c -> {
+            io.hlbridge.engine.db.Sql.update(c, "INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES (?, ?, 'h', 'x')",
+                    marketplaceId, "Shop " + marketplaceId);
+            return io.hlbridge.engine.db.Sql.update(c, "INSERT INTO integration (id, marketplace_id, name, status, location_id) "
+                    + "VALUES (?, ?, 'HL', 'connected', ?)", integrationId, marketplaceId, locationId);
+        });
+    }
 }

@@ -31,11 +31,7 @@ class ActionOutcomeGroupIT {
     @BeforeAll
     static void database() {
         pool = TestDatabase.migratedPool(4);
-        Sql.autoCommit(pool, c -> {
-            Sql.update(c, "INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES ('mkt_g', 'Group shop', 'h', 'x')");
-            return Sql.update(c, "INSERT INTO integration (id, marketplace_id, name, status, location_id) "
-                    + "VALUES ('int_g', 'mkt_g', 'HL', 'connected', 'loc_g')");
-        });
+        TestDatabase.connectedIntegration(pool, "mkt_g", "int_g", "loc_g");
         queue = new ActionQueue(pool, new EventLog(), new QuietActions());
     }
 

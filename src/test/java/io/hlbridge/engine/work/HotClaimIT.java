@@ -27,11 +27,7 @@ class HotClaimIT {
     @BeforeAll
     static void database() {
         pool = TestDatabase.migratedPool(2);
-        Sql.autoCommit(pool, c -> {
-            Sql.update(c, "INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES ('mkt_h', 'Hot shop', 'h', 'x')");
-            return Sql.update(c, "INSERT INTO integration (id, marketplace_id, name, status, location_id) "
-                    + "VALUES ('int_h', 'mkt_h', 'HL', 'connected', 'loc_h')");
-        });
+        TestDatabase.connectedIntegration(pool, "mkt_h", "int_h", "loc_h");
     }
 
     @AfterAll
