@@ -215,7 +215,7 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind("quietActions", quietActions);
         registry.bind("prospectWorker", new ProspectWorker(jdbi, new ProspectSchedule(), dispatch, clock));
         registry.bind("actionQueue", queue);
-        registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule()));
+        registry.bind("actionOutcomes", new ActionOutcomes(queue, settings.retrySchedule(), new EngineMetrics(context)));
         HighLevelRequests requests = new HighLevelRequests(settings.highLevelApiUrl());
         registry.bind("highLevelRequests", requests);
         registry.bind("integrationLookups", new IntegrationLookups(

@@ -1,5 +1,6 @@
 package io.hlbridge.engine.work;
 
+import io.hlbridge.engine.EngineMetrics;
 import io.hlbridge.engine.actions.UnknownAction;
 import io.hlbridge.engine.db.DatabaseOutage;
 import io.hlbridge.engine.db.SqlErrors;
@@ -25,14 +26,17 @@ public final class ActionOutcomes {
 
     private final ActionQueue queue;
     private final RetrySchedule retries;
+    private final EngineMetrics metrics;
 
     public ActionOutcomes(ActionQueue queue) {
-        this(queue, RetrySchedule.DEFAULT);
+        this(queue, RetrySchedule.DEFAULT, null);
     }
 
-    public ActionOutcomes(ActionQueue queue, RetrySchedule retries) {
+    /** {@code metrics} (null: none) counts each written outcome in {@code engine_actions_total{action, outcome}}. */
+    public ActionOutcomes(ActionQueue queue, RetrySchedule retries, EngineMetrics metrics) {
         this.queue = queue;
         this.retries = retries;
+        this.metrics = metrics;
     }
 
     /** The body is a claimed job; its integration must be usable. */
@@ -74,6 +78,13 @@ public final class ActionOutcomes {
     /** Writes the attempt's outcome with the calls it made and any contact id it learned. */
     private void finish(Exchange exchange, ActionJob job, String status, Instant dueAt, String message, boolean countsAsAttempt) {
         queue.finish(job, status, dueAt, message, ActionExchange.calls(exchange), countsAsAttempt, learned(exchange));
+        counted(job, status);
+    }
+
+    private void counted(ActionJob job, String outcome) {
+        if (metrics != null) {
+            metrics.count("engine_actions_total", "action", job.action(), "outcome", outcome);
+        }
     }
 
     private static String learned(Exchange exchange) {
@@ -88,6 +99,7 @@ public final class ActionOutcomes {
         ActionJob job = ActionExchange.job(exchange);
         Outcome outcome = deferredOf(causeOf(exchange, PacedLater.class));
         queue.deferToSlot(job, outcome.dueAt(), ActionExchange.calls(exchange), learned(exchange));
+        counted(job, outcome.status());
     }
 
     /** IntegrationNeedsReconnect: {@code waiting} until the integration is connected, no attempt counted. */

@@ -219,6 +219,18 @@ class ActionFlowIT {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
                 Json.read(s.marketplace().call("GET", "/logs/" + replayEntry.path("id").asText(), null).body()).path("status").asText().equals("succeeded"));
         assertThat(s.marketplace().call("POST", "/logs/" + done.path("id").asText() + "/replay", null).statusCode()).isEqualTo(409);
+
+        // each attempt's outcome is counted for operators (README, "Metrics"); other tests share the engine
+        String metrics = engine.send("GET", engine.managementUrl() + "/observe/metrics", null, null).body();
+        assertThat(actionsCounted(metrics, "add_tags", "retrying")).isGreaterThanOrEqualTo(1);
+        assertThat(actionsCounted(metrics, "add_tags", "failed")).isGreaterThanOrEqualTo(1);
+        assertThat(actionsCounted(metrics, "add_tags", "succeeded")).isGreaterThanOrEqualTo(2);
+    }
+
+    static double actionsCounted(String metrics, String action, String outcome) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^engine_actions_total\\{action=\"" + action
+                + "\",outcome=\"" + outcome + "\",?} (\\S+)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     @Test
