@@ -18,6 +18,7 @@ import io.hlbridge.engine.eventlog.EventLogRetention;
 import io.hlbridge.engine.eventlog.EventReceipts;
 import io.hlbridge.engine.highlevel.ContactRefs;
 import io.hlbridge.engine.highlevel.HighLevelAuth;
+import io.hlbridge.engine.highlevel.HighLevelHeaders;
 import io.hlbridge.engine.highlevel.HighLevelRequests;
 import io.hlbridge.engine.highlevel.HighLevelResponses;
 import io.hlbridge.engine.highlevel.HighLevelTokens;
@@ -232,8 +233,11 @@ public class EngineConfiguration implements CamelConfiguration {
                 new RetryNow(jdbi, eventLog)));
         StoreEventSchema schema = registry.lookupByNameAndType("storeEventSchema", StoreEventSchema.class);
         registry.bind("rulesApi", new RulesApi(new RuleStore(jdbi), new RuleDryRun(schema, deriver, jdbi, actions, context), jdbi, actions));
+        // the answer keeps only the headers the engine reads (HighLevelHeaders), and not the request's
+        // (copyHeaders=false: the next request is built anew, from the exchange's properties)
+        registry.bind("highLevelHeaders", new HighLevelHeaders());
         context.getPropertiesComponent().addOverrideProperty("highlevel.endpoint", settings.highLevelApiUrl()
-                + "?throwExceptionOnFailure=false&deleteWithBody=true");
+                + "?throwExceptionOnFailure=false&deleteWithBody=true&copyHeaders=false&headerFilterStrategy=#highLevelHeaders");
     }
 
     /**

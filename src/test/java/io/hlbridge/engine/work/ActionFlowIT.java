@@ -234,6 +234,36 @@ class ActionFlowIT {
     }
 
     @Test
+    void a429WaitsAsLongAsItsRetryAfterSays_andItsTraceIdHeaderIsLogged_amongHeadersTheEngineDoesNotRead() {
+        // the second location: a 429 holds its location off for the Retry-After, and the other tests use the first
+        Marketplace m = Marketplace.create(engine, "Throttled Shop");
+        JsonNode created = Json.read(m.call("POST", "/integrations", "{\"name\":\"Throttled location\"}").body());
+        HighLevelHarness.approve(engine, created.path("authorize_url").asText() + "&location_id=" + highLevel.sandbox().locations().get(1).id());
+        Shop s = new Shop(m, created.path("id").asText());
+        rule(s, "global", null, "product.purchased", "add_tags", "[\"slow\"]");
+        var throttled = com.github.tomakehurst.wiremock.client.WireMock.post(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/contacts/upsert"))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("throttled@example.com")).atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(429)
+                        .withHeader("Content-Type", "application/json").withHeader("Retry-After", "600")
+                        .withHeader("x-trace-id", "trace-429").withHeader("X-RateLimit-Remaining", "0")
+                        .withHeader("X-RateLimit-Daily-Remaining", "199000").withHeader("cf-ray", "8f0c1d2e3a4b5c6d-FRA")
+                        .withHeader("Set-Cookie", "__cf_bm=x; path=/").withBody("{\"statusCode\":429,\"message\":\"Too Many Requests\"}"));
+        var stub = highLevel.proxy().stubFor(throttled);
+        try {
+            s.marketplace().deliver("evt_r1", Webhooks.order("throttled@example.com", "or1", "p"));
+            JsonNode retrying = s.marketplace().awaitActions("evt_r1", 1, status("retrying")).get(0);
+            assertThat(retrying.path("calls").get(0).path("status").asInt()).isEqualTo(429);
+            assertThat(retrying.path("calls").get(0).path("trace_id").asText()).isEqualTo("trace-429");
+            double dueInSeconds = engine.jdbi().withHandle(h -> h.createQuery(
+                    "SELECT extract(epoch FROM due_at - now()) FROM action_job WHERE log_id = :l")
+                    .bind("l", retrying.path("id").asText()).mapTo(Double.class).one());
+            assertThat(dueInSeconds).as("Retry-After: 600 wins over the schedule's 10 s").isBetween(500.0, 600.0);
+        } finally {
+            highLevel.proxy().removeStub(stub);
+        }
+    }
+
+    @Test
     void anExpiredAccessTokenIsRefreshedOnceOn401_andTheActionSucceeds() {
         Shop s = shop("Token Shop");
         rule(s, "global", null, "product.purchased", "add_tags", "[\"t\"]");
