@@ -67,6 +67,17 @@ public final class LoggedBodies {
         return truncate(StorableText.clean(Json.write(masked(parsed))));
     }
 
+    /**
+     * The same for a body the engine wrote itself: {@code written} is {@code Json.write(node)}, so when
+     * nothing in it is masked it is the logged text already (no second write).
+     */
+    public static String forLogWritten(String written, JsonNode node) {
+        if (node != null && node.isContainerNode() && written != null && masked(node) == node) {
+            return truncate(StorableText.clean(written));
+        }
+        return forLog(written, node);
+    }
+
     static boolean secretKey(String key) {
         String lower = key.toLowerCase(Locale.ROOT);
         for (String part : SECRET_KEY_PARTS) {

@@ -100,9 +100,9 @@ public final class HighLevelResponses {
                 error.getClass().getSimpleName() + ": " + error.getMessage(), Instant.now(), loggedRequest(exchange), null));
     }
 
-    /** The request's body as the log keeps it (from the node it was written from, when there is one). */
+    /** The request's body as the log keeps it (its text written from its node, when there is one). */
     private static String loggedRequest(Exchange exchange) {
-        return LoggedBodies.forLog(exchange.getProperty(HighLevelRequests.REQUEST_BODY, String.class),
+        return LoggedBodies.forLogWritten(exchange.getProperty(HighLevelRequests.REQUEST_BODY, String.class),
                 exchange.getProperty(HighLevelRequests.REQUEST_JSON, JsonNode.class));
     }
 
