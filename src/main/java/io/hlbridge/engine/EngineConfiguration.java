@@ -39,6 +39,7 @@ import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.IntakeFirst;
 import io.hlbridge.engine.work.QuietActions;
 import io.hlbridge.engine.work.TurnGap;
+import io.hlbridge.engine.work.WakeUp;
 import io.hlbridge.engine.work.LocationPacer;
 import io.hlbridge.engine.work.ProspectWorker;
 import io.hlbridge.engine.work.ShutdownSequence;
@@ -211,6 +212,8 @@ public class EngineConfiguration implements CamelConfiguration {
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
         registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch));
         registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
+        registry.bind("inboxWakeUp", new WakeUp(context, "seda:store-event-accepted?size=1"));
+        registry.bind("actionsWakeUp", new WakeUp(context, "seda:actions-queued?size=1"));
         registry.bind("inboxTurns", new TurnGap(TURN_GAP));
         registry.bind("actionTurns", new TurnGap(TURN_GAP));
         registry.bind("quietActions", quietActions);
