@@ -16,8 +16,7 @@ public final class HighLevelHeaders extends HttpHeaderFilterStrategy {
     private static final Set<String> READ = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 
     static {
-        READ.addAll(Set.of(Exchange.CONTENT_TYPE, "X-RateLimit-Max", "X-RateLimit-Interval-Milliseconds", "Retry-After",
-                "traceId", "x-trace-id"));
+        READ.addAll(HighLevelResponses.HEADERS_READ);
     }
 
     @Override

@@ -20,6 +20,15 @@ import org.apache.camel.Message;
  * §5 says — success, retry later (429, 5xx), contact gone, or rejected (other 4xx).
  */
 public final class HighLevelResponses {
+    static final String RATE_LIMIT_MAX = "X-RateLimit-Max";
+    static final String RATE_LIMIT_INTERVAL = "X-RateLimit-Interval-Milliseconds";
+    static final String RETRY_AFTER = "Retry-After";
+    static final String TRACE_ID = "traceId";
+    static final String TRACE_ID_ALSO = "x-trace-id";
+    /** The answer's headers the engine reads (and its type): {@link HighLevelHeaders} keeps these, drops the rest. */
+    static final java.util.List<String> HEADERS_READ = java.util.List.of(Exchange.CONTENT_TYPE, RATE_LIMIT_MAX,
+            RATE_LIMIT_INTERVAL, RETRY_AFTER, TRACE_ID, TRACE_ID_ALSO);
+
     private final LocationPacer pacer;
 
     public HighLevelResponses(LocationPacer pacer) {
@@ -31,8 +40,8 @@ public final class HighLevelResponses {
         HighLevelCall call = recordCall(exchange);
         Message m = exchange.getMessage();
         String locationId = HighLevelTarget.of(exchange).locationId();
-        Integer max = integer(m.getHeader("X-RateLimit-Max"));
-        Integer interval = integer(m.getHeader("X-RateLimit-Interval-Milliseconds"));
+        Integer max = integer(m.getHeader(RATE_LIMIT_MAX));
+        Integer interval = integer(m.getHeader(RATE_LIMIT_INTERVAL));
         LocationPacer.Slots slots = exchange.getProperty(HighLevelAuth.BOOKED, LocationPacer.Slots.class);
         if (slots == null || !slots.spacedBy(max, interval)) { // only a changed limit costs a write
             pacer.learn(locationId, max, interval);
@@ -81,7 +90,7 @@ public final class HighLevelResponses {
         JsonNode body = parse(text);
         exchange.setProperty(ActionExchange.RESPONSE, body);
         String traceId = body != null && body.hasNonNull("traceId") ? body.get("traceId").asText()
-                : m.getHeader("traceId", m.getHeader("x-trace-id", String.class), String.class);
+                : m.getHeader(TRACE_ID, m.getHeader(TRACE_ID_ALSO, String.class), String.class);
         String error = status != null && status >= 300 ? errorMessage(body, text) : null;
         HighLevelCall call = new HighLevelCall(exchange.getProperty(ActionExchange.REQUEST_METHOD, String.class),
                 exchange.getProperty(ActionExchange.REQUEST_PATH, String.class), status, latencyMs(exchange), traceId, error,
@@ -157,12 +166,12 @@ public final class HighLevelResponses {
     }
 
     private static Duration retryAfter(Message m, int status) {
-        Integer seconds = integer(m.getHeader("Retry-After"));
+        Integer seconds = integer(m.getHeader(RETRY_AFTER));
         if (seconds != null) {
             return Duration.ofSeconds(Math.max(1, seconds));
         }
         if (status == 429) {
-            Integer interval = integer(m.getHeader("X-RateLimit-Interval-Milliseconds"));
+            Integer interval = integer(m.getHeader(RATE_LIMIT_INTERVAL));
             return Duration.ofMillis(interval == null ? 10_000 : interval);
         }
         return null;

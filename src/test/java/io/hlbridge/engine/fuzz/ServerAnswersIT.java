@@ -7,12 +7,16 @@ import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.Marketplace;
 import io.hlbridge.engine.support.Webhooks;
-import java.util.List;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,10 +47,9 @@ class ServerAnswersIT {
      */
     @Test
     void storeWebhooksAreTheFirstRoutesAPathIsMatchedAgainst() {
-        int port = java.net.URI.create(engine.baseUrl()).getPort();
-        io.vertx.ext.web.Router router = org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.lookup(engine.context(),
-                org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        List<String> paths = router.getRoutes().stream().map(io.vertx.ext.web.Route::getPath).filter(java.util.Objects::nonNull).toList();
+        int port = URI.create(engine.baseUrl()).getPort();
+        Router router = VertxPlatformHttpRouter.lookup(engine.context(), VertxPlatformHttpRouter.getRouterNameFromPort(port));
+        List<String> paths = router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull).toList();
         assertThat(paths.subList(0, 2)).containsExactly("/webhooks/:marketplaceId", "/sources/:sourceId/:key");
         assertThat(paths.size()).isGreaterThan(20);
     }

@@ -2,6 +2,7 @@ package io.hlbridge.engine.support;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.hlbridge.engine.db.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -75,11 +77,11 @@ public final class TestDatabase {
     }
 
     /** A marketplace with one connected integration on {@code locationId}: what an action job needs to exist. */
-    public static void connectedIntegration(javax.sql.DataSource pool, String marketplaceId, String integrationId, String locationId) {
-        io.hlbridge.engine.db.Sql.autoCommit(pool, c -> {
-            io.hlbridge.engine.db.Sql.update(c, "INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES (?, ?, 'h', 'x')",
+    public static void connectedIntegration(DataSource pool, String marketplaceId, String integrationId, String locationId) {
+        Sql.autoCommit(pool, c -> {
+            Sql.update(c, "INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES (?, ?, 'h', 'x')",
                     marketplaceId, "Shop " + marketplaceId);
-            return io.hlbridge.engine.db.Sql.update(c, "INSERT INTO integration (id, marketplace_id, name, status, location_id) "
+            return Sql.update(c, "INSERT INTO integration (id, marketplace_id, name, status, location_id) "
                     + "VALUES (?, ?, 'HL', 'connected', ?)", integrationId, marketplaceId, locationId);
         });
     }

@@ -1,5 +1,9 @@
 package io.hlbridge.engine.work;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.hlbridge.engine.support.Marketplace.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +21,8 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -228,7 +234,7 @@ class ActionFlowIT {
     }
 
     static double actionsCounted(String metrics, String action, String outcome) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^engine_actions_total\\{action=\"" + action
+        Matcher m = Pattern.compile("(?m)^engine_actions_total\\{action=\"" + action
                 + "\",outcome=\"" + outcome + "\",?} (\\S+)$").matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
@@ -241,9 +247,8 @@ class ActionFlowIT {
         HighLevelHarness.approve(engine, created.path("authorize_url").asText() + "&location_id=" + highLevel.sandbox().locations().get(1).id());
         Shop s = new Shop(m, created.path("id").asText());
         rule(s, "global", null, "product.purchased", "add_tags", "[\"slow\"]");
-        var throttled = com.github.tomakehurst.wiremock.client.WireMock.post(com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo("/contacts/upsert"))
-                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("throttled@example.com")).atPriority(1)
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(429)
+        var throttled = post(urlPathEqualTo("/contacts/upsert")).withRequestBody(containing("throttled@example.com")).atPriority(1)
+                .willReturn(aResponse().withStatus(429)
                         .withHeader("Content-Type", "application/json").withHeader("Retry-After", "600")
                         .withHeader("x-trace-id", "trace-429").withHeader("X-RateLimit-Remaining", "0")
                         .withHeader("X-RateLimit-Daily-Remaining", "199000").withHeader("cf-ray", "8f0c1d2e3a4b5c6d-FRA")
