@@ -348,9 +348,7 @@ public final class DeliverSteps {
     /** CPU of each process, the engine's JIT and resident memory, and the database's commits, at one instant. */
     record Sample(double engine, double jit, double postgres, double sandbox, double bench, long rssMiB, long commits, double deferred) {
         static Sample of(Process engine, int managementPort, Process sandbox, String jdbc, String database, EmbeddedPostgres pg) throws Exception {
-            double pgCpu = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
-                    .mapToDouble(p -> cpu(p)).sum();
+            double pgCpu = BenchSupport.postgresCpuSeconds();
             double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime() / 1e9;
             long rss = -1;
