@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class StatisticsSamplesIT {
     static final String TABLES = "'action_job'::regclass, 'inbox_event'::regclass, 'fired_trigger'::regclass, "
-            + "'purchase'::regclass, 'contact_ref'::regclass";
+            + "'purchase'::regclass, 'contact_ref'::regclass, 'prospect'::regclass, 'refund_line'::regclass, "
+            + "'subscription_charge'::regclass, 'subscription_state'::regclass";
 
     static HikariDataSource pool;
 
