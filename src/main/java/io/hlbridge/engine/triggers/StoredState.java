@@ -36,7 +36,7 @@ final class StoredState implements DerivationState {
     }
 
     /**
-     * What a batch of events writes at its end, one statement each: the purchases, and the facts its
+     * What a batch of events writes at its end, in one statement: the purchases, and the facts its
      * triggers would fire. The purchases are read only by the prospects' timer, in a transaction of its
      * own; the facts only by the statement that records them.
      */
@@ -57,23 +57,11 @@ final class StoredState implements DerivationState {
             return event;
         }
 
-        void recordPurchases() {
-            if (emails.isEmpty()) {
-                return;
-            }
-            run(() -> Sql.update(c, """
-                    INSERT INTO purchase (marketplace_id, email, product_id, order_id, purchased_at)
-                    SELECT m, e, p, o, CAST(t AS timestamptz)
-                      FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                  CAST(? AS text[])) AS x(m, e, p, o, t)
-                    ON CONFLICT DO NOTHING""", Sql.texts(purchaseMarketplaces), Sql.texts(emails), Sql.texts(products),
-                    Sql.texts(orders), Sql.texts(purchasedAt)));
-        }
-
         /**
-         * Records the facts of each event of the batch (in the order of {@link #of}); answers, per event,
-         * those recorded now (the others fired before). The rows go in in the events' order, so of two
-         * events with the same fact the earlier one fires it.
+         * Records the batch's purchases, and the facts of each of its events (in the order of {@link #of});
+         * answers, per event, the facts recorded now (the others fired before). The fact rows go in in the
+         * events' order, so of two events with the same fact the earlier one fires it. One statement, one
+         * round trip: the purchases are a data-modifying WITH whose rows nothing in the statement reads.
          */
         List<Set<Fact>> claim(List<List<Fact>> factsByEvent) {
             List<String> marketplaces = new ArrayList<>(), triggers = new ArrayList<>(), keys = new ArrayList<>(),
@@ -92,14 +80,22 @@ final class StoredState implements DerivationState {
                     webhooks.add(event.webhookId);
                 }
             }
-            if (!keys.isEmpty()) {
+            if (!keys.isEmpty() || !emails.isEmpty()) {
                 run(() -> Sql.list(c, """
+                        WITH bought AS (
+                            INSERT INTO purchase (marketplace_id, email, product_id, order_id, purchased_at)
+                            SELECT m, e, p, o, CAST(t AS timestamptz)
+                              FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                          CAST(? AS text[])) AS x(m, e, p, o, t)
+                            ON CONFLICT DO NOTHING)
                         INSERT INTO fired_trigger (marketplace_id, trigger, dedupe_key, webhook_id)
                         SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
                         ON CONFLICT DO NOTHING
                         RETURNING marketplace_id, webhook_id, trigger, dedupe_key""",
                         rs -> claimedByEvent.get(identity(rs.getString(1), rs.getString(2)))
                                 .add(new Fact(rs.getString(3), rs.getString(4))),
+                        Sql.texts(purchaseMarketplaces), Sql.texts(emails), Sql.texts(products), Sql.texts(orders),
+                        Sql.texts(purchasedAt),
                         Sql.texts(marketplaces), Sql.texts(triggers), Sql.texts(keys), Sql.texts(webhooks)));
             }
             return claimed;

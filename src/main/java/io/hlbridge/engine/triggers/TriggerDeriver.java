@@ -57,7 +57,7 @@ public final class TriggerDeriver {
      * Derives a batch's events in order, inside the caller's open transaction: each event's triggers,
      * in order. Each event's own state (refunds, charges, subscriptions, prospects) is read and written
      * as it is derived; the batch's purchases and the facts its triggers would fire are written at its
-     * end, one statement each, not two per event. Nothing derived reads either table, and a fact two
+     * end, together in one statement, not two per event. Nothing derived reads either table, and a fact two
      * events of the batch share fires for the earlier one, as it would one event at a time.
      */
     public List<List<DerivedTrigger>> derive(Connection connection, List<Arrival> arrivals) {
@@ -66,7 +66,6 @@ public final class TriggerDeriver {
         for (Arrival arrival : arrivals) {
             outcomes.add(outcome(arrival.event(), arrival.acceptedAt(), batch.of(arrival.marketplaceId(), arrival.webhookId())));
         }
-        batch.recordPurchases();
         List<Set<Fact>> claimed = batch.claim(outcomes.stream().map(Outcome::facts).toList());
         List<List<DerivedTrigger>> triggers = new ArrayList<>(arrivals.size());
         for (int i = 0; i < outcomes.size(); i++) {
