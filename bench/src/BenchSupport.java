@@ -114,7 +114,7 @@ final class BenchSupport {
             double pg = postgresCpuSeconds();
             double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime() / 1e9;
-            double engine = engines.stream().mapToDouble(e -> e.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+            double engine = engines.stream().mapToDouble(e -> cpuSeconds(e.toHandle())).sum();
             return new Cpu(engine, pg, self + SENDERS.get() / 1e9);
         }
 
@@ -160,11 +160,16 @@ final class BenchSupport {
     static double postgresCpuSeconds() {
         java.util.List<ProcessHandle> postgres = ProcessHandle.allProcesses()
                 .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false)).toList();
-        double live = postgres.stream().mapToDouble(p -> p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0)).sum();
+        double live = postgres.stream().mapToDouble(BenchSupport::cpuSeconds).sum();
         double reaped = postgres.stream()
                 .filter(p -> p.parent().flatMap(parent -> parent.info().command()).map(c -> !c.endsWith("/postgres")).orElse(true))
                 .mapToDouble(BenchSupport::reapedChildrenCpuSeconds).sum();
         return live + reaped;
+    }
+
+    /** CPU seconds a live process has used so far (0 once it is gone). */
+    static double cpuSeconds(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
 
     /** cutime + cstime of a process: the CPU of its children that exited and were waited for (clock ticks of 1/100 s). */

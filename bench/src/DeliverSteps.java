@@ -365,11 +365,7 @@ public final class DeliverSteps {
                 commits = rs.getLong(1);
             }
             double deferred = BenchSupport.metric(managementPort, "engine_inbox_turns_deferred_total");
-            return new Sample(cpu(engine.toHandle()), BenchSupport.jitCpuSeconds(engine), pgCpu, cpu(sandbox.toHandle()), self, rss, commits, deferred);
-        }
-
-        static double cpu(ProcessHandle p) {
-            return p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+            return new Sample(BenchSupport.cpuSeconds(engine.toHandle()), BenchSupport.jitCpuSeconds(engine), pgCpu, BenchSupport.cpuSeconds(sandbox.toHandle()), self, rss, commits, deferred);
         }
 
         String perEvent(Sample before, int events) {

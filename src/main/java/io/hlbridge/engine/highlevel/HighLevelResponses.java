@@ -10,6 +10,7 @@ import io.hlbridge.engine.work.ActionJob;
 import io.hlbridge.engine.work.LocationPacer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -26,7 +27,7 @@ public final class HighLevelResponses {
     static final String TRACE_ID = "traceId";
     static final String TRACE_ID_ALSO = "x-trace-id";
     /** The answer's headers the engine reads (and its type): {@link HighLevelHeaders} keeps these, drops the rest. */
-    static final java.util.List<String> HEADERS_READ = java.util.List.of(Exchange.CONTENT_TYPE, RATE_LIMIT_MAX,
+    static final List<String> HEADERS_READ = List.of(Exchange.CONTENT_TYPE, RATE_LIMIT_MAX,
             RATE_LIMIT_INTERVAL, RETRY_AFTER, TRACE_ID, TRACE_ID_ALSO);
 
     private final LocationPacer pacer;
