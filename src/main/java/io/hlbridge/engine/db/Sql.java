@@ -10,9 +10,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.StringJoiner;
 import javax.sql.DataSource;
 
 /**
@@ -95,6 +97,48 @@ public final class Sql {
         } catch (SQLException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /** A statement and its arguments, to be sent together with others ({@link #runAndCommit}). */
+    public record Statement(String sql, Object... args) {
+    }
+
+    /**
+     * Runs {@code statements} in order in one round trip: the driver sends them together and reads
+     * their answers once. When one fails, the database skips the rest (and the transaction fails).
+     */
+    public static void runAll(Connection c, List<Statement> statements) throws SQLException {
+        if (!statements.isEmpty()) {
+            run(c, statements, "");
+        }
+    }
+
+    /**
+     * Runs {@code statements} in order, then commits the transaction, all in one round trip, where
+     * {@link Connection#commit} would cost a round trip of its own (it then finds nothing to do). It is
+     * the transaction's last work: a statement run after it would begin a new transaction. When one
+     * fails, the database skips the rest, the {@code COMMIT} too, and the caller's transaction rolls back
+     * as it would have. With no statements, it just commits.
+     */
+    public static void runAndCommit(Connection c, List<Statement> statements) throws SQLException {
+        if (statements.isEmpty()) {
+            c.commit();
+        } else {
+            run(c, statements, "COMMIT");
+        }
+    }
+
+    private static void run(Connection c, List<Statement> statements, String last) throws SQLException {
+        StringJoiner sql = new StringJoiner(";\n");
+        List<Object> args = new ArrayList<>();
+        for (Statement s : statements) {
+            sql.add(s.sql());
+            args.addAll(Arrays.asList(s.args()));
+        }
+        if (!last.isEmpty()) {
+            sql.add(last);
+        }
+        update(c, sql.toString(), args.toArray());
     }
 
     public static int update(Connection c, String sql, Object... args) throws SQLException {

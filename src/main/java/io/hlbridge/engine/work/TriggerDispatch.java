@@ -75,7 +75,7 @@ public final class TriggerDispatch {
 
     /**
      * What a batch of store events dispatches, written once at the end of its transaction: the triggers'
-     * log entries and queued jobs (one statement), then the products seen. The rules matching a
+     * log entries and queued jobs (one statement), then the products seen, in one round trip. The rules matching a
      * (marketplace, trigger, product) are read once per batch: a batch lasts milliseconds, and a rule
      * saved meanwhile applies from the next one, as it would had it been saved a moment later.
      */
@@ -94,11 +94,34 @@ public final class TriggerDispatch {
             return found;
         }
 
-        /** Writes the log entries and jobs, then the products seen (last: the only rows events of different customers share). */
+        /**
+         * Writes the log entries and jobs, then the products seen (last: the only rows events of different
+         * customers share), in one round trip.
+         */
         public void write(Connection c) throws SQLException {
-            queued.write(c);
-            seen.write(c);
+            Sql.runAll(c, statements());
+        }
+
+        /**
+         * As {@link #write}, and commits the transaction in the same round trip ({@link Sql#runAndCommit}):
+         * the last work of the inbox stage's transaction.
+         */
+        public void writeAndCommit(Connection c) throws SQLException {
+            Sql.runAndCommit(c, statements());
+        }
+
+        private List<Sql.Statement> statements() {
+            List<Sql.Statement> out = new ArrayList<>(2);
+            Sql.Statement jobs = queued.statement();
+            if (jobs != null) {
+                out.add(jobs);
+            }
+            Sql.Statement products = seen.statement();
+            if (products != null) {
+                out.add(products);
+            }
             rules.clear();
+            return out;
         }
     }
 
@@ -122,9 +145,9 @@ public final class TriggerDispatch {
          * that both add or rename products never wait on each other in a cycle. (The UPDATE sees the
          * table as it was before the statement, so never a row the INSERT just added.)
          */
-        void write(Connection c) throws SQLException {
+        Sql.Statement statement() {
             if (names.isEmpty()) {
-                return;
+                return null;
             }
             List<String> marketplaces = new ArrayList<>();
             List<String> ids = new ArrayList<>();
@@ -134,7 +157,7 @@ public final class TriggerDispatch {
                 ids.add(key.get(1));
                 productNames.add(name.isEmpty() ? null : name);
             });
-            Sql.update(c, """
+            Sql.Statement all = new Sql.Statement("""
                     WITH seen AS (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
                                            AS x(marketplace_id, product_id, product_name)),
                     added AS (
@@ -152,6 +175,7 @@ public final class TriggerDispatch {
                      WHERE p.marketplace_id = r.marketplace_id AND p.product_id = r.product_id""",
                     Sql.texts(marketplaces), Sql.texts(ids), Sql.texts(productNames));
             names.clear();
+            return all;
         }
     }
 

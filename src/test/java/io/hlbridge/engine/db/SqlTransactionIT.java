@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.hlbridge.engine.support.TestDatabase;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 
 /**
  * A transaction whose connection breaks says so: the database went away, not "Connection is closed".
@@ -27,5 +30,61 @@ class SqlTransactionIT {
             java.util.Optional<Integer> one = Sql.inTransaction(pool, c -> Sql.first(c, "SELECT 1", rs -> rs.getInt(1)));
             assertThat(one).hasValue(1);
         }
+    }
+
+    /**
+     * The last statements of a transaction carry its COMMIT (the inbox stage's batch, the actions' outcome
+     * group): the rows are committed when the one driver call returns, before the caller's own commit(),
+     * which then has nothing left to do.
+     */
+    @Test
+    void statementsSentWithTheCommitAreCommittedByThatOneCall() {
+        try (HikariDataSource pool = TestDatabase.migratedPool(2)) {
+            Sql.autoCommit(pool, c -> Sql.update(c, "CREATE TABLE IF NOT EXISTS sql_commit_it (n int, label text)"));
+            Sql.autoCommit(pool, c -> Sql.update(c, "TRUNCATE sql_commit_it"));
+
+            Sql.inTransaction(pool, c -> {
+                Sql.update(c, "INSERT INTO sql_commit_it VALUES (1, 'before')");
+                Sql.runAndCommit(c, List.of(new Sql.Statement("INSERT INTO sql_commit_it VALUES (?, ?)", 2, "with"),
+                        new Sql.Statement("UPDATE sql_commit_it SET label = label || '!' WHERE n = ?", 1)));
+
+                assertThat(c.unwrap(BaseConnection.class).getTransactionState()).isEqualTo(TransactionState.IDLE);
+                // another connection already sees all of it, in the order sent
+                List<String> seenElsewhere = Sql.autoCommit(pool, other -> Sql.list(other,
+                        "SELECT n || ':' || label FROM sql_commit_it ORDER BY n", rs -> rs.getString(1)));
+                assertThat(seenElsewhere).containsExactly("1:before!", "2:with");
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void aStatementThatFailsBeforeTheCommitRollsTheWholeTransactionBack() {
+        try (HikariDataSource pool = TestDatabase.migratedPool(2)) {
+            Sql.autoCommit(pool, c -> Sql.update(c, "CREATE TABLE IF NOT EXISTS sql_rollback_it (n int)"));
+            Sql.autoCommit(pool, c -> Sql.update(c, "TRUNCATE sql_rollback_it"));
+
+            Throwable failure = catchThrowable(() -> Sql.inTransaction(pool, c -> {
+                Sql.update(c, "INSERT INTO sql_rollback_it VALUES (1)");
+                Sql.runAndCommit(c, List.of(new Sql.Statement("INSERT INTO sql_rollback_it VALUES (2)"),
+                        new Sql.Statement("INSERT INTO sql_rollback_it VALUES (CAST(? AS int))", "not a number"),
+                        new Sql.Statement("INSERT INTO sql_rollback_it VALUES (3)")));
+                return null;
+            }));
+
+            assertThat(failure).hasMessageContaining("not a number");
+            assertThat(rows(pool)).isZero();
+            // the connection went back to the pool clean: the next transaction works and commits
+            Sql.inTransaction(pool, c -> {
+                Sql.runAndCommit(c, List.of(new Sql.Statement("INSERT INTO sql_rollback_it VALUES (4)")));
+                return null;
+            });
+            assertThat(rows(pool)).isEqualTo(1);
+        }
+    }
+
+    private static int rows(HikariDataSource pool) {
+        java.util.Optional<Integer> count = Sql.autoCommit(pool, c -> Sql.first(c, "SELECT count(*) FROM sql_rollback_it", rs -> rs.getInt(1)));
+        return count.orElseThrow();
     }
 }
