@@ -46,6 +46,12 @@ final class BenchSupport {
                     .setServerConfig("auto_explain.log_analyze", "on").setServerConfig("auto_explain.log_timing", "off")
                     .setServerConfig("auto_explain.log_buffers", "on");
         }
+        // BENCH_PG_SETTINGS="name=value name=value": server settings to try (an experiment, printed below)
+        for (String setting : System.getenv().getOrDefault("BENCH_PG_SETTINGS", "").trim().split("\\s+")) {
+            if (!setting.isEmpty()) {
+                builder.setServerConfig(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+            }
+        }
         EmbeddedPostgres pg = builder
                 .setOverrideWorkingDirectory(dir.resolve("binaries").toFile())
                 .setDataDirectory(dir.resolve("data"))
@@ -63,12 +69,12 @@ final class BenchSupport {
                 .start();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
             StringBuilder settings = new StringBuilder();
-            for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "server_version"}) {
+            for (String setting : new String[] {"fsync", "synchronous_commit", "full_page_writes", "wal_sync_method", "commit_delay", "server_version"}) {
                 try (java.sql.ResultSet rs = s.executeQuery("SHOW " + setting)) {
                     rs.next();
                     String value = rs.getString(1);
                     settings.append(setting).append('=').append(value).append(' ');
-                    if (!setting.startsWith("wal_") && !setting.startsWith("server_") && !value.equals("on")) {
+                    if (!setting.startsWith("wal_") && !setting.startsWith("server_") && !setting.startsWith("commit_") && !value.equals("on")) {
                         pg.close();
                         throw new IllegalStateException("the bench's PostgreSQL runs with " + setting + "=" + value + ": figures would not be durable ones");
                     }
@@ -80,18 +86,20 @@ final class BenchSupport {
     }
 
     /** WAL written so far by the whole server: bytes, full-page images (pg_stat_wal). */
-    record Wal(long bytes, long records, long fullPageImages) {
+    record Wal(long bytes, long records, long fullPageImages, long flushes) {
         static Wal of(EmbeddedPostgres pg) throws Exception {
             try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-                 java.sql.ResultSet rs = s.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint, wal_records, wal_fpi FROM pg_stat_wal")) {
+                 java.sql.ResultSet rs = s.executeQuery("SELECT (pg_current_wal_lsn() - '0/0')::bigint, wal_records, wal_fpi, wal_sync FROM pg_stat_wal")) {
                 rs.next();
-                return new Wal(rs.getLong(1), rs.getLong(2), rs.getLong(3));
+                return new Wal(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
             }
         }
 
+        /** Per event: WAL bytes, records, full-page images, and flushes of the WAL to the disk (fdatasync calls). */
         String perItem(Wal before, int items) {
-            return String.format("WAL %.0f bytes, %.1f records and %.2f full-page images per event", (bytes - before.bytes) / (double) items,
-                    (records - before.records) / (double) items, (fullPageImages - before.fullPageImages) / (double) items);
+            return String.format("WAL %.0f bytes, %.1f records, %.2f full-page images and %.2f flushes to the disk per event",
+                    (bytes - before.bytes) / (double) items, (records - before.records) / (double) items,
+                    (fullPageImages - before.fullPageImages) / (double) items, (flushes - before.flushes) / (double) items);
         }
     }
 
