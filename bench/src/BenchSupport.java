@@ -49,7 +49,11 @@ final class BenchSupport {
         // BENCH_PG_SETTINGS="name=value name=value": server settings to try (an experiment, printed below)
         for (String setting : System.getenv().getOrDefault("BENCH_PG_SETTINGS", "").trim().split("\\s+")) {
             if (!setting.isEmpty()) {
-                builder.setServerConfig(setting.substring(0, setting.indexOf('=')), setting.substring(setting.indexOf('=') + 1));
+                int eq = setting.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("BENCH_PG_SETTINGS takes name=value pairs separated by spaces, not '" + setting + "'");
+                }
+                builder.setServerConfig(setting.substring(0, eq), setting.substring(eq + 1));
             }
         }
         EmbeddedPostgres pg = builder

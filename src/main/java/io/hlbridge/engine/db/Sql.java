@@ -108,10 +108,19 @@ public final class Sql {
      * their answers once. When one fails, the database skips the rest (and the transaction fails).
      */
     public static void runAll(Connection c, List<Statement> statements) throws SQLException {
-        if (!statements.isEmpty()) {
-            run(c, statements, "");
+        if (statements.isEmpty()) {
+            return;
         }
+        StringJoiner sql = new StringJoiner(";\n");
+        List<Object> args = new ArrayList<>();
+        for (Statement s : statements) {
+            sql.add(s.sql());
+            args.addAll(Arrays.asList(s.args()));
+        }
+        update(c, sql.toString(), args.toArray());
     }
+
+    private static final Statement COMMIT = new Statement("COMMIT");
 
     /**
      * Runs {@code statements} in order, then commits the transaction, all in one round trip, where
@@ -123,22 +132,11 @@ public final class Sql {
     public static void runAndCommit(Connection c, List<Statement> statements) throws SQLException {
         if (statements.isEmpty()) {
             c.commit();
-        } else {
-            run(c, statements, "COMMIT");
+            return;
         }
-    }
-
-    private static void run(Connection c, List<Statement> statements, String last) throws SQLException {
-        StringJoiner sql = new StringJoiner(";\n");
-        List<Object> args = new ArrayList<>();
-        for (Statement s : statements) {
-            sql.add(s.sql());
-            args.addAll(Arrays.asList(s.args()));
-        }
-        if (!last.isEmpty()) {
-            sql.add(last);
-        }
-        update(c, sql.toString(), args.toArray());
+        List<Statement> withCommit = new ArrayList<>(statements);
+        withCommit.add(COMMIT);
+        runAll(c, withCommit);
     }
 
     public static int update(Connection c, String sql, Object... args) throws SQLException {
