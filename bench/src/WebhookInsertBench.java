@@ -17,10 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * bench/webhook-insert: the webhook's own statement (its inbox row and receipt, as Inbox.store sends it)
  * from N connections at once, with and without the two rows' foreign keys to the marketplace (V19 dropped
- * them): inserts a second and PostgreSQL's CPU per insert, each variant measured in turn.
+ * them): inserts a second and PostgreSQL's CPU per insert, each variant measured in turn. Each statement
+ * stores one webhook (the engine's statement with one element per array, as when no other webhook shares it).
  */
 public final class WebhookInsertBench {
-    static final String SQL = io.hlbridge.engine.ingest.Inbox.STORE_WITH_RECEIPT;
+    static final String SQL = io.hlbridge.engine.ingest.Inbox.STORE_WITH_RECEIPTS;
 
     public static void main(String[] args) throws Exception {
         String[] threadCounts = args[0].split(",");
@@ -74,11 +75,12 @@ public final class WebhookInsertBench {
                 try (PreparedStatement ps = c.prepareStatement(SQL)) {
                     while (System.nanoTime() < end) {
                         long n = IDS.incrementAndGet();
-                        Object[] values = {"mkt_p", "evt_" + n, "order.completed", "c" + (n % 5000) + "@bench.example", BenchSupport.event(n),
-                                Tokens.timeOrderedId("log"), "mkt_p", "evt_" + n, "order.completed", "c@bench.example", "duplicate"};
+                        String[] values = {"mkt_p", "evt_" + n, "order.completed", "c" + (n % 5000) + "@bench.example", BenchSupport.event(n),
+                                Tokens.timeOrderedId("log"), "evt_" + n, "order.completed", "c@bench.example"};
                         for (int i = 0; i < values.length; i++) {
-                            ps.setObject(i + 1, values[i]);
+                            ps.setArray(i + 1, c.createArrayOf("text", new String[] {values[i]}));
                         }
+                        ps.setString(values.length + 1, "duplicate");
                         try (ResultSet rs = ps.executeQuery()) {
                             rs.next();
                         }

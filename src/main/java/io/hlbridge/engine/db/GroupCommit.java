@@ -4,7 +4,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,6 +18,10 @@ import org.slf4j.LoggerFactory;
  * contradict: the rows stay the only state. One thread at a time writes its item alone, as it
  * would without this. Callers must not hold a transaction or row locks of their own while they wait.
  *
+ * <p>A waiting thread parks. The writer wakes each thread whose item it settled, and, once it is no
+ * longer writing, the thread of the oldest item left waiting, which writes next: threads whose items
+ * are done never queue up for the writer's turn only to find they have nothing left to do.
+ *
  * <p>When the database refuses a shared statement (a constraint, a deadlock: it was rolled back),
  * its items are written again one by one, so an item that cannot be written fails alone. When the
  * database could not be reached, or the fate of the commit is unknown, every item of the group fails
@@ -25,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class GroupCommit<T, R> {
     private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
 
-    private final ReentrantLock writer = new ReentrantLock();
+    private final AtomicBoolean writing = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Pending<T, R>> waiting = new ConcurrentLinkedQueue<>();
     private final int maxItems;
     private final Function<List<T>, List<R>> write;
@@ -44,7 +49,8 @@ public final class GroupCommit<T, R> {
 
     private static final class Pending<T, R> {
         final T item;
-        boolean done;
+        final Thread owner = Thread.currentThread();
+        volatile boolean done;
         R result;
         Throwable failure;
 
@@ -57,20 +63,28 @@ public final class GroupCommit<T, R> {
     public R write(T item) {
         Pending<T, R> mine = new Pending<>(item);
         waiting.add(mine);
-        writer.lock();
-        try {
-            while (!mine.done) {
-                List<Pending<T, R>> batch = new ArrayList<>();
-                for (Pending<T, R> p; batch.size() < maxItems && (p = waiting.poll()) != null; ) {
-                    batch.add(p);
+        // every add is followed by a try to write, and every turn's end by a hand-off: no item is left
+        // waiting while no thread is writing
+        while (!mine.done) {
+            if (writing.compareAndSet(false, true)) {
+                try {
+                    List<Pending<T, R>> batch = new ArrayList<>();
+                    for (Pending<T, R> p; batch.size() < maxItems && (p = waiting.poll()) != null; ) {
+                        batch.add(p);
+                    }
+                    if (!batch.isEmpty()) { // empty: this thread's item was settled just before its turn
+                        writeBatch(batch);
+                    }
+                } finally {
+                    writing.set(false);
                 }
-                if (batch.isEmpty()) { // cannot happen: every item taken is settled below
-                    throw new IllegalStateException("an item was taken from the queue but never settled");
+                Pending<T, R> next = waiting.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.owner);
                 }
-                writeBatch(batch);
+            } else {
+                LockSupport.park(this); // until settled, or handed the turn (or spuriously: the loop checks)
             }
-        } finally {
-            writer.unlock();
         }
         if (mine.failure instanceof RuntimeException r) {
             throw r;
@@ -112,14 +126,17 @@ public final class GroupCommit<T, R> {
             throw new IllegalStateException(results.size() + " results for " + batch.size() + " items");
         }
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).result = results == null ? null : results.get(i);
-            batch.get(i).done = true;
+            Pending<T, R> p = batch.get(i);
+            p.result = results == null ? null : results.get(i);
+            p.done = true;
+            LockSupport.unpark(p.owner);
         }
     }
 
     private static <T, R> void fail(Pending<T, R> p, Throwable t) {
         p.failure = t;
         p.done = true;
+        LockSupport.unpark(p.owner);
     }
 
     /**

@@ -83,6 +83,37 @@ class GroupCommitTest {
         assertThrows(IllegalStateException.class, () -> commit.write("x"));
     }
 
+    /** Many threads writing at once: every item written exactly once, and every caller gets its own result. */
+    @Test
+    void underContentionEveryItemIsWrittenOnceAndAnsweredToItsOwnCaller() throws Exception {
+        Map<String, Integer> written = new ConcurrentHashMap<>();
+        GroupCommit<String, String> commit = new GroupCommit<>(8, items -> {
+            items.forEach(i -> written.merge(i, 1, Integer::sum));
+            Thread.onSpinWait();
+            return items.stream().map(i -> "result of " + i).toList();
+        });
+        List<Thread> threads = new ArrayList<>();
+        List<String> wrong = Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 32; t++) {
+            int thread = t;
+            threads.add(start(() -> {
+                for (int n = 0; n < 500; n++) {
+                    String item = thread + "/" + n;
+                    String result = commit.write(item);
+                    if (!("result of " + item).equals(result)) {
+                        wrong.add(item + " got " + result);
+                    }
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertEquals(List.of(), wrong);
+        assertEquals(32 * 500, written.size());
+        assertTrue(written.values().stream().allMatch(n -> n == 1), "each item written once");
+    }
+
     /**
      * Holds the writer busy with an item "first" while other threads each write one item, so that
      * their items wait together; then lets the writer go. Returns each item's result, or what its
