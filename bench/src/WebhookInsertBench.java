@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bench/webhook-insert: the webhook's own statement (its inbox row and receipt, as Inbox.store sends it)
  * from N connections at once, with and without the two rows' foreign keys to the marketplace (V19 dropped
  * them): inserts a second and PostgreSQL's CPU per insert, each variant measured in turn. Each statement
- * stores one webhook (the engine's statement with one element per array, as when no other webhook shares it).
+ * stores {@code per statement} webhooks (the engine's statement, its arrays that long: 1 as when no other
+ * webhook shares it, more as Inbox's group commit sends them under load).
  */
 public final class WebhookInsertBench {
     static final String SQL = io.hlbridge.engine.ingest.Inbox.STORE_WITH_RECEIPTS;
@@ -37,8 +38,10 @@ public final class WebhookInsertBench {
             }
             for (String variant : args[2].split(",")) {
                 foreignKeys(url, variant.equals("fk"));
-                for (String threads : threadCounts) {
-                    measure(url, variant, Integer.parseInt(threads), seconds);
+                for (String perStatement : (args.length > 3 ? args[3] : "1").split(",")) {
+                    for (String threads : threadCounts) {
+                        measure(url, variant, Integer.parseInt(threads), seconds, Integer.parseInt(perStatement));
+                    }
                 }
             }
         }
@@ -61,7 +64,7 @@ public final class WebhookInsertBench {
     }
 
     /** {@code threads} connections insert for {@code seconds}; CPU is read before they close (a backend's CPU leaves with it). */
-    static void measure(String url, String variant, int threads, int seconds) throws Exception {
+    static void measure(String url, String variant, int threads, int seconds, int perStatement) throws Exception {
         List<Connection> connections = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             connections.add(DriverManager.getConnection(url, "postgres", ""));
@@ -74,17 +77,24 @@ public final class WebhookInsertBench {
             pool.execute(() -> {
                 try (PreparedStatement ps = c.prepareStatement(SQL)) {
                     while (System.nanoTime() < end) {
-                        long n = IDS.incrementAndGet();
-                        String[] values = {"mkt_p", "evt_" + n, "order.completed", "c" + (n % 5000) + "@bench.example", BenchSupport.event(n),
-                                Tokens.timeOrderedId("log"), "evt_" + n, "order.completed", "c@bench.example"};
-                        for (int i = 0; i < values.length; i++) {
-                            ps.setArray(i + 1, c.createArrayOf("text", new String[] {values[i]}));
+                        String[][] columns = new String[9][perStatement];
+                        for (int w = 0; w < perStatement; w++) {
+                            long n = IDS.incrementAndGet();
+                            String[] values = {"mkt_p", "evt_" + n, "order.completed", "c" + (n % 5000) + "@bench.example", BenchSupport.event(n),
+                                    Tokens.timeOrderedId("log"), "evt_" + n, "order.completed", "c@bench.example"};
+                            for (int i = 0; i < values.length; i++) {
+                                columns[i][w] = values[i];
+                            }
                         }
-                        ps.setString(values.length + 1, "duplicate");
+                        for (int i = 0; i < columns.length; i++) {
+                            ps.setArray(i + 1, c.createArrayOf("text", columns[i]));
+                        }
+                        ps.setString(columns.length + 1, "duplicate");
                         try (ResultSet rs = ps.executeQuery()) {
-                            rs.next();
+                            while (rs.next()) {
+                                done.incrementAndGet();
+                            }
                         }
-                        done.incrementAndGet();
                     }
                 } catch (SQLException e) {
                     throw new IllegalStateException(e);
@@ -97,7 +107,7 @@ public final class WebhookInsertBench {
         for (Connection c : connections) {
             c.close();
         }
-        System.out.printf("%-5s %3d connections: %5.0f inserts/s, PostgreSQL %.3f ms CPU per insert%n", variant, threads,
-                done.get() / (double) seconds, (after.postgres() - before.postgres()) * 1000 / done.get());
+        System.out.printf("%-5s %3d connections, %2d webhooks per statement: %5.0f webhooks/s, PostgreSQL %.3f ms CPU per webhook%n",
+                variant, threads, perStatement, done.get() / (double) seconds, (after.postgres() - before.postgres()) * 1000 / done.get());
     }
 }
