@@ -65,6 +65,7 @@ public final class GroupCommit<T, R> {
         waiting.add(mine);
         // every add is followed by a try to write, and every turn's end by a hand-off: no item is left
         // waiting while no thread is writing
+        boolean interrupted = false;
         while (!mine.done) {
             if (writing.compareAndSet(false, true)) {
                 try {
@@ -84,7 +85,13 @@ public final class GroupCommit<T, R> {
                 }
             } else {
                 LockSupport.park(this); // until settled, or handed the turn (or spuriously: the loop checks)
+                // the wait cannot be given up (the item may be written meanwhile): keep the interrupt for
+                // the caller, and do not let it turn parking into spinning
+                interrupted |= Thread.interrupted();
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (mine.failure instanceof RuntimeException r) {
             throw r;

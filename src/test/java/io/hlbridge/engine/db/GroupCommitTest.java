@@ -83,6 +83,42 @@ class GroupCommitTest {
         assertThrows(IllegalStateException.class, () -> commit.write("x"));
     }
 
+    /** A waiting thread that is interrupted still gets its item written (it may already be in flight), and keeps its interrupt. */
+    @Test
+    void anInterruptedWaiterIsStillAnsweredAndKeepsItsInterrupt() throws Exception {
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<String, String> commit = new GroupCommit<>(64, items -> {
+            if (items.contains("first")) {
+                writing.countDown();
+                await(release);
+            }
+            return items.stream().map(i -> i + " written").toList();
+        });
+        Thread first = start(() -> commit.write("first"));
+        await(writing);
+        Map<String, Object> seen = new ConcurrentHashMap<>();
+        Thread waiter = start(() -> {
+            seen.put("result", commit.write("x"));
+            seen.put("interrupted", Thread.currentThread().isInterrupted());
+        });
+        while (waiter.getState() != Thread.State.WAITING) {
+            Thread.sleep(1);
+        }
+        waiter.interrupt();
+        Thread.sleep(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (waiter.getState() != Thread.State.WAITING && System.nanoTime() < deadline) { // back to waiting, not spinning
+            Thread.sleep(1);
+        }
+        assertEquals(Thread.State.WAITING, waiter.getState());
+        release.countDown();
+        first.join();
+        waiter.join();
+
+        assertEquals(Map.of("result", "x written", "interrupted", true), seen);
+    }
+
     /** Many threads writing at once: every item written exactly once, and every caller gets its own result. */
     @Test
     void underContentionEveryItemIsWrittenOnceAndAnsweredToItsOwnCaller() throws Exception {
