@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ public final class GroupCommit<T, R> {
     private final AtomicBoolean writing = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Pending<T, R>> waiting = new ConcurrentLinkedQueue<>();
     private final int maxItems;
+    private final ToLongFunction<T> weight;
+    private final long maxWeight;
     private final Function<List<T>, List<R>> write;
 
     /**
@@ -40,10 +43,21 @@ public final class GroupCommit<T, R> {
      * their order (or null: no results), or throws.
      */
     public GroupCommit(int maxItems, Function<List<T>, List<R>> write) {
-        if (maxItems < 1) {
-            throw new IllegalArgumentException("maxItems must be at least 1");
+        this(maxItems, item -> 0, Long.MAX_VALUE, write);
+    }
+
+    /**
+     * As {@link #GroupCommit(int, Function)}, and a statement takes items past its first only while
+     * their {@code weight} together stays within {@code maxWeight} (a group of large items is not
+     * built into one huge statement).
+     */
+    public GroupCommit(int maxItems, ToLongFunction<T> weight, long maxWeight, Function<List<T>, List<R>> write) {
+        if (maxItems < 1 || maxWeight < 0) {
+            throw new IllegalArgumentException("maxItems must be at least 1 and maxWeight not negative");
         }
         this.maxItems = maxItems;
+        this.weight = weight;
+        this.maxWeight = maxWeight;
         this.write = write;
     }
 
@@ -69,19 +83,18 @@ public final class GroupCommit<T, R> {
         while (!mine.done) {
             if (writing.compareAndSet(false, true)) {
                 try {
-                    List<Pending<T, R>> batch = new ArrayList<>();
-                    for (Pending<T, R> p; batch.size() < maxItems && (p = waiting.poll()) != null; ) {
-                        batch.add(p);
-                    }
+                    List<Pending<T, R>> batch = takeBatch();
                     if (!batch.isEmpty()) { // empty: this thread's item was settled just before its turn
                         writeBatch(batch);
                     }
+                } catch (RuntimeException | Error unexpected) { // every item taken is settled by now
+                    LOG.error("writing a group failed unexpectedly", unexpected);
                 } finally {
                     writing.set(false);
-                }
-                Pending<T, R> next = waiting.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.owner);
+                    Pending<T, R> next = waiting.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.owner);
+                    }
                 }
             } else {
                 LockSupport.park(this); // until settled, or handed the turn (or spuriously: the loop checks)
@@ -102,8 +115,29 @@ public final class GroupCommit<T, R> {
         return mine.result;
     }
 
+    /**
+     * The oldest items waiting, up to {@code maxItems} and, past the first, up to {@code maxWeight}
+     * together. Only the thread holding the turn removes items, so the head it peeks is the one it polls.
+     */
+    private List<Pending<T, R>> takeBatch() {
+        List<Pending<T, R>> batch = new ArrayList<>();
+        long weight = 0;
+        for (Pending<T, R> p; batch.size() < maxItems && (p = waiting.peek()) != null; ) {
+            long w = this.weight.applyAsLong(p.item);
+            if (!batch.isEmpty() && weight + w > maxWeight) {
+                break;
+            }
+            batch.add(waiting.poll());
+            weight += w;
+        }
+        return batch;
+    }
+
     /** Settles every item of {@code batch}: done with its result, or failed. */
     private void writeBatch(List<Pending<T, R>> batch) {
+        // a writer's own interrupt must not fail the others' items (the pool refuses an interrupted
+        // thread a connection): cleared while it writes, given back after
+        boolean interrupted = Thread.interrupted();
         try {
             settle(batch, write.apply(batch.stream().map(p -> p.item).toList()));
         } catch (RuntimeException | Error shared) {
@@ -112,14 +146,23 @@ public final class GroupCommit<T, R> {
                 return;
             }
             LOG.warn("a group of {} writes was refused ({}); writing them one by one", batch.size(), shared.getMessage());
+            Throwable unavailable = null;
             for (Pending<T, R> p : batch) {
+                if (unavailable != null) { // the database went away meanwhile: the rest would only wait for it too
+                    fail(p, unavailable);
+                    continue;
+                }
                 try {
                     settle(List.of(p), write.apply(List.of(p.item)));
                 } catch (RuntimeException | Error alone) {
                     fail(p, alone);
+                    unavailable = refusedByDatabase(alone) ? null : alone;
                 }
             }
         } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             batch.forEach(p -> {
                 if (!p.done) {
                     fail(p, new IllegalStateException("the write of a group ended without settling this item"));
@@ -148,10 +191,14 @@ public final class GroupCommit<T, R> {
 
     /**
      * True when the database answered with an error, so the statement was rolled back and writing its
-     * items again is safe; false when it could not be reached or the connection broke (SQLState class
-     * 08, or none), when the commit may or may not have happened.
+     * items again is safe; false when it could not be reached, the connection broke or the server is
+     * shutting down or starting up ({@link SqlErrors#isDatabaseUnavailable}: the commit may or may not
+     * have happened, and each retry would wait for a connection again), or no SQLState says.
      */
     static boolean refusedByDatabase(Throwable t) {
+        if (SqlErrors.isDatabaseUnavailable(t)) {
+            return false;
+        }
         for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
             if (c instanceof SQLException sql) {
                 String state = sql.getSQLState();

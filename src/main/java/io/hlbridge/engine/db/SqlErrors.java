@@ -36,7 +36,7 @@ public final class SqlErrors {
         return false;
     }
 
-    private static boolean hasState(Throwable e, String state) {
+    public static boolean hasState(Throwable e, String state) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && state.equals(sql.getSQLState())) {
                 return true;

@@ -49,7 +49,8 @@ public final class Inbox {
         return stored.write(Arrival.of(marketplaceId, webhookId, event, rawBody));
     }
 
-    private final GroupCommit<Arrival, Outcome> stored = new GroupCommit<>(64, this::storeTogether);
+    /** Up to 64 webhooks per statement, and past the first, up to ~1 MiB of their bodies together. */
+    private final GroupCommit<Arrival, Outcome> stored = new GroupCommit<>(64, a -> a.payload().length(), 1 << 20, this::storeTogether);
 
     /** A webhook to store: the inbox row's columns, then its receipt's (the texts made storable). */
     record Arrival(String marketplaceId, String webhookId, String eventType, String orderingKey, String payload,

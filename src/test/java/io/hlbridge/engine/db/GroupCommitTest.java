@@ -106,17 +106,98 @@ class GroupCommitTest {
             Thread.sleep(1);
         }
         waiter.interrupt();
-        Thread.sleep(20);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (waiter.getState() != Thread.State.WAITING && System.nanoTime() < deadline) { // back to waiting, not spinning
-            Thread.sleep(1);
-        }
-        assertEquals(Thread.State.WAITING, waiter.getState());
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Thread.sleep(50);
+        long cpuBefore = threads.getThreadCpuTime(waiter.getId());
+        Thread.sleep(300);
+        long cpuSpent = threads.getThreadCpuTime(waiter.getId()) - cpuBefore;
+        assertTrue(cpuSpent < TimeUnit.MILLISECONDS.toNanos(30), "back to waiting, not spinning: " + cpuSpent / 1_000_000 + " ms of CPU in 300 ms");
         release.countDown();
         first.join();
         waiter.join();
 
         assertEquals(Map.of("result", "x written", "interrupted", true), seen);
+    }
+
+    /** Past the first item, a statement takes items only while their weight together stays within the budget. */
+    @Test
+    void aStatementTakesItemsWithinItsWeightBudget() throws Exception {
+        List<List<String>> statements = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit<String, String> commit = new GroupCommit<>(64, String::length, 10, items -> {
+            statements.add(items);
+            if (items.contains("first")) {
+                writing.countDown();
+                await(release);
+            }
+            return null;
+        });
+        Thread first = start(() -> commit.write("first"));
+        await(writing);
+        List<Thread> others = new ArrayList<>();
+        for (String item : List.of("aaaa", "bbbb", "cccc", "dddddddddddddddd")) { // 4 + 4 fit in 10, then 4, then 16 alone
+            others.add(start(() -> commit.write(item)));
+            while (others.get(others.size() - 1).getState() != Thread.State.WAITING) {
+                Thread.sleep(1);
+            }
+        }
+        release.countDown();
+        first.join();
+        for (Thread t : others) {
+            t.join();
+        }
+
+        assertEquals(List.of(List.of("first"), List.of("aaaa", "bbbb"), List.of("cccc"), List.of("dddddddddddddddd")), statements);
+    }
+
+    /** A group that fails because the database is going away (57P01, shutting down) is not retried item by item. */
+    @Test
+    void aDatabaseShuttingDownFailsTheGroupWithoutRetryingEachItem() throws Exception {
+        List<List<String>> attempts = Collections.synchronizedList(new ArrayList<>());
+        Crowd crowd = new Crowd(items -> {
+            attempts.add(items);
+            if (items.contains("a")) {
+                throw new IllegalStateException("terminating connection due to administrator command",
+                        new SQLException("terminating connection due to administrator command", "57P01"));
+            }
+            return null;
+        });
+        Map<String, Object> outcomes = crowd.writeWhileBusy(List.of("a", "b", "c"));
+
+        assertEquals(2, attempts.size(), "one statement for 'first', one for the group: " + attempts);
+        for (String item : List.of("a", "b", "c")) {
+            assertTrue(outcomes.get(item) instanceof IllegalStateException, item + " fails with the group: " + outcomes);
+        }
+    }
+
+    /** Written one by one after a refusal, the rest of a group fail at once when the database goes away meanwhile. */
+    @Test
+    void oneByOneStopsTryingOnceTheDatabaseIsGone() throws Exception {
+        List<List<String>> attempts = Collections.synchronizedList(new ArrayList<>());
+        Crowd crowd = new Crowd(items -> {
+            attempts.add(items);
+            if (items.size() > 1 && items.contains("bad")) {
+                throw new IllegalStateException("refused", new SQLException("duplicate key", "23505"));
+            }
+            if (items.equals(List.of("bad"))) {
+                throw new IllegalStateException("gone", new SQLException("An I/O error occurred", "08006"));
+            }
+            return null;
+        });
+        Map<String, Object> outcomes = crowd.writeWhileBusy(List.of("bad", "x", "y"));
+
+        List<String> alone = attempts.stream().filter(a -> a.size() == 1 && !a.contains("first")).map(a -> a.get(0)).toList();
+        assertTrue(alone.contains("bad"), "retried alone: " + attempts);
+        assertTrue(outcomes.get("bad") instanceof IllegalStateException);
+        for (String item : List.of("x", "y")) {
+            if (alone.indexOf(item) > alone.indexOf("bad")) {
+                throw new AssertionError(item + " was tried after the database had gone: " + attempts);
+            }
+            if (!alone.contains(item)) {
+                assertTrue(outcomes.get(item) instanceof IllegalStateException, item + " fails with the outage: " + outcomes);
+            }
+        }
     }
 
     /** Many threads writing at once: every item written exactly once, and every caller gets its own result. */

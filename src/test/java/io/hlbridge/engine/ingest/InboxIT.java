@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hlbridge.engine.db.Sql;
+import io.hlbridge.engine.db.SqlErrors;
 import io.hlbridge.engine.support.TestDatabase;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.eventlog.EventReceipts;
@@ -14,14 +15,17 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Webhooks stored at the same moment share one statement and commit (Inbox.storeTogether): each is
  * stored once, answered for itself, and has its own receipt, in the order they came.
  */
+@Timeout(120)
 class InboxIT {
     static HikariDataSource pool;
     static Inbox inbox;
@@ -105,7 +109,7 @@ class InboxIT {
             }
             List<String> outcomes = new ArrayList<>();
             for (Future<String> f : answers) {
-                outcomes.add(f.get());
+                outcomes.add(f.get(60, TimeUnit.SECONDS));
             }
             for (int i = 0; i < 150; i++) {
                 assertThat(outcomes).as("evt_c_" + i).containsOnlyOnce("evt_c_" + i + ":ACCEPTED", "evt_c_" + i + ":DUPLICATE");
@@ -120,17 +124,43 @@ class InboxIT {
         }
     }
 
-    /** A payload the database refuses fails the statement whole (nothing of the group stays); GroupCommit then writes each alone. */
+    /**
+     * A payload the database refuses (jsonb refuses an escaped NUL) fails the statement whole: nothing of its group
+     * stays. Stored among others at once, it fails alone, with the database's reason, and the others are
+     * accepted (GroupCommit writes a refused group again one by one).
+     */
     @Test
-    void aRefusedPayloadRollsTheGroupBack() {
+    void aRefusedPayloadFailsAlone_andRollsItsGroupBack() throws Exception {
         String bad = "{\"type\":\"order.completed\",\"customer\":{\"email\":\"nul@example.com\"},\"x\":\"a\\u0000b\"}";
         Inbox.Arrival refused = Inbox.Arrival.of("mkt_inbox", "evt_r_bad", (ObjectNode) Json.read(bad), bad);
 
-        Throwable failure = catchThrowable(() -> inbox.storeTogether(List.of(arrival("evt_r_good", "good@example.com"), refused)));
-
-        assertThat(failure).isNotNull();
+        Throwable together = catchThrowable(() -> inbox.storeTogether(List.of(arrival("evt_r_0", "r0@example.com"), refused)));
+        assertThat(SqlErrors.hasState(together, "22P05")).as("%s", together).isTrue();
         assertThat(rows("SELECT count(*) FROM inbox_event WHERE webhook_id LIKE 'evt_r_%'")).containsExactly("0");
-        assertThat(inbox.store("mkt_inbox", "evt_r_good", (ObjectNode) Json.read(arrival("evt_r_good", "good@example.com").payload()),
-                arrival("evt_r_good", "good@example.com").payload())).isEqualTo(Inbox.Outcome.ACCEPTED);
+
+        ExecutorService threads = Executors.newFixedThreadPool(20);
+        try {
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                String id = i == 17 ? "evt_r_bad" : "evt_r_" + i;
+                String body = i == 17 ? bad : arrival(id, "r" + i + "@example.com").payload();
+                answers.add(threads.submit(() -> {
+                    try {
+                        return id + ":" + inbox.store("mkt_inbox", id, (ObjectNode) Json.read(body), body);
+                    } catch (RuntimeException e) {
+                        return id + ":" + (SqlErrors.hasState(e, "22P05") ? "refused" : e.toString());
+                    }
+                }));
+            }
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : answers) {
+                outcomes.add(f.get(60, TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).contains("evt_r_bad:refused", "evt_r_0:ACCEPTED", "evt_r_39:ACCEPTED");
+            assertThat(outcomes.stream().filter(o -> o.endsWith(":ACCEPTED"))).hasSize(39);
+            assertThat(rows("SELECT count(*) FROM inbox_event WHERE webhook_id LIKE 'evt_r_%'")).containsExactly("39");
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
