@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(60)
 class GroupCommitTest {
@@ -57,14 +59,18 @@ class GroupCommitTest {
         assertThrows(IllegalStateException.class, () -> crowd.commit.write("bad"), "alone, it fails for its writer");
     }
 
-    /** When the database cannot be reached (or a commit's fate is unknown), the group fails together, without a retry per item. */
-    @Test
-    void aLostConnectionFailsTheWholeGroupWithoutRetryingEachItem() throws Exception {
+    /**
+     * When the database cannot be reached, a commit's fate is unknown (08006), or the server is going away
+     * (57P01, shutting down), the group fails together, without a retry per item.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"08006", "57P01"})
+    void aLostConnectionFailsTheWholeGroupWithoutRetryingEachItem(String sqlState) throws Exception {
         List<List<String>> attempts = Collections.synchronizedList(new ArrayList<>());
         Crowd crowd = new Crowd(items -> {
             attempts.add(items);
             if (items.contains("a")) {
-                throw new IllegalStateException("gone", new SQLException("An I/O error occurred", "08006"));
+                throw new IllegalStateException("gone", new SQLException("the database went away", sqlState));
             }
             return null;
         });
@@ -149,26 +155,6 @@ class GroupCommitTest {
         }
 
         assertEquals(List.of(List.of("first"), List.of("aaaa", "bbbb"), List.of("cccc"), List.of("dddddddddddddddd")), statements);
-    }
-
-    /** A group that fails because the database is going away (57P01, shutting down) is not retried item by item. */
-    @Test
-    void aDatabaseShuttingDownFailsTheGroupWithoutRetryingEachItem() throws Exception {
-        List<List<String>> attempts = Collections.synchronizedList(new ArrayList<>());
-        Crowd crowd = new Crowd(items -> {
-            attempts.add(items);
-            if (items.contains("a")) {
-                throw new IllegalStateException("terminating connection due to administrator command",
-                        new SQLException("terminating connection due to administrator command", "57P01"));
-            }
-            return null;
-        });
-        Map<String, Object> outcomes = crowd.writeWhileBusy(List.of("a", "b", "c"));
-
-        assertEquals(2, attempts.size(), "one statement for 'first', one for the group: " + attempts);
-        for (String item : List.of("a", "b", "c")) {
-            assertTrue(outcomes.get(item) instanceof IllegalStateException, item + " fails with the group: " + outcomes);
-        }
     }
 
     /** Written one by one after a refusal, the rest of a group fail at once when the database goes away meanwhile. */
