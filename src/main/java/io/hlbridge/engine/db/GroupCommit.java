@@ -121,14 +121,14 @@ public final class GroupCommit<T, R> {
      */
     private List<Pending<T, R>> takeBatch() {
         List<Pending<T, R>> batch = new ArrayList<>();
-        long weight = 0;
+        long total = 0;
         for (Pending<T, R> p; batch.size() < maxItems && (p = waiting.peek()) != null; ) {
-            long w = this.weight.applyAsLong(p.item);
-            if (!batch.isEmpty() && weight + w > maxWeight) {
+            long w = weight.applyAsLong(p.item);
+            if (!batch.isEmpty() && total + w > maxWeight) {
                 break;
             }
             batch.add(waiting.poll());
-            weight += w;
+            total += w;
         }
         return batch;
     }

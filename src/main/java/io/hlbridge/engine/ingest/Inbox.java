@@ -8,12 +8,12 @@ import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.eventlog.EventReceipts;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -64,12 +64,13 @@ public final class Inbox {
 
     /** Stores {@code arrivals} in one statement and commit; returns each one's outcome, in order. */
     List<Outcome> storeTogether(List<Arrival> arrivals) {
-        Map<String, String> statusByLogId = new HashMap<>();
-        Sql.autoCommit(dataSource, c -> Sql.list(c, STORE_WITH_RECEIPTS, rs -> statusByLogId.put(rs.getString(1), rs.getString(2)),
+        List<Map.Entry<String, String>> receipts = Sql.autoCommit(dataSource, c -> Sql.list(c, STORE_WITH_RECEIPTS,
+                rs -> Map.entry(rs.getString(1), rs.getString(2)),
                 column(arrivals, Arrival::marketplaceId), column(arrivals, Arrival::webhookId),
                 column(arrivals, Arrival::eventType), column(arrivals, Arrival::orderingKey), column(arrivals, Arrival::payload),
                 column(arrivals, Arrival::logId), column(arrivals, Arrival::receiptWebhookId),
                 column(arrivals, Arrival::receiptType), column(arrivals, Arrival::receiptEmail), EventReceipts.DUPLICATE));
+        Map<String, String> statusByLogId = receipts.stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         return arrivals.stream().map(a -> switch (Objects.requireNonNull(statusByLogId.get(a.logId()), "no receipt for a webhook")) {
             case "accepted" -> Outcome.ACCEPTED;
             default -> Outcome.DUPLICATE;
@@ -115,8 +116,7 @@ public final class Inbox {
      * Commits several events of one delivery together (a store platform's webhook that becomes more
      * than one store event), plus {@code alsoInTransaction}; returns each one's outcome in order.
      */
-    public List<Outcome> storeAll(String marketplaceId, List<Entry> entries,
-                                            Sql.Work<Void> alsoInTransaction) {
+    public List<Outcome> storeAll(String marketplaceId, List<Entry> entries, Sql.Work<Void> alsoInTransaction) {
         return Sql.inTransaction(dataSource, c -> {
             List<Outcome> outcomes = new ArrayList<>();
             for (Entry e : entries) {

@@ -192,7 +192,6 @@ class GroupCommitTest {
         Map<String, Integer> written = new ConcurrentHashMap<>();
         GroupCommit<String, String> commit = new GroupCommit<>(8, items -> {
             items.forEach(i -> written.merge(i, 1, Integer::sum));
-            Thread.onSpinWait();
             return items.stream().map(i -> "result of " + i).toList();
         });
         List<Thread> threads = new ArrayList<>();
