@@ -35,6 +35,7 @@ import io.hlbridge.engine.work.ActionQueueListener;
 import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.HistoryRetention;
+import io.hlbridge.engine.work.ActionWorkersRoom;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.IntakeFirst;
 import io.hlbridge.engine.work.QuietActions;
@@ -133,9 +134,9 @@ public class EngineConfiguration implements CamelConfiguration {
                 new EngineMetrics(context)));
         IntegrationsModule.bind(context, settings, jdbi, secretBox, marketplaces, clock);
         bindSources(context, settings, jdbi, database.dataSource(), secretBox, marketplaces, schema, clock);
-        bindEngineCore(context, settings, jdbi, database.dataSource(), clock);
-
         ShutdownSequence shutdown = new ShutdownSequence(database.dataSource());
+        bindEngineCore(context, settings, jdbi, database.dataSource(), clock, shutdown);
+
         registry.bind("shutdownSequence", shutdown);
         context.getManagementStrategy().addEventNotifier(shutdown);
         registry.bind("databaseOutage", new DatabaseOutage());
@@ -195,7 +196,7 @@ public class EngineConfiguration implements CamelConfiguration {
      * HighLevel routes' beans and the event log.
      */
     private static void bindEngineCore(CamelContext context, EngineSettings settings, Jdbi jdbi, DataSource dataSource,
-                                       Clock clock) {
+                                       Clock clock, ShutdownSequence shutdown) {
         Registry registry = context.getRegistry();
         EventLog eventLog = new EventLog();
         QuietActions quietActions = new QuietActions();
@@ -210,7 +211,7 @@ public class EngineConfiguration implements CamelConfiguration {
         HighLevelResponses responses = new HighLevelResponses(pacer);
 
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
-        registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch));
+        registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch, new ActionWorkersRoom(context, shutdown::isStopping)));
         registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
         registry.bind("inboxWakeUp", new WakeUp(context, "seda:store-event-accepted?size=1"));
         registry.bind("actionsWakeUp", new WakeUp(context, "seda:actions-queued?size=1"));

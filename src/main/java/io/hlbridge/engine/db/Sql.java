@@ -139,6 +139,40 @@ public final class Sql {
         runAll(c, withCommit);
     }
 
+    /**
+     * As {@link #runAll}, where the first statement answers rows: they are returned, read once every
+     * statement of the round trip has succeeded.
+     */
+    public static <T> List<T> listThenRun(Connection c, Statement query, Row<T> row, List<Statement> after) throws SQLException {
+        StringJoiner sql = new StringJoiner(";\n");
+        List<Object> args = new ArrayList<>(Arrays.asList(query.args()));
+        sql.add(query.sql());
+        for (Statement s : after) {
+            sql.add(s.sql());
+            args.addAll(Arrays.asList(s.args()));
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(c, ps, args.toArray());
+            if (!ps.execute()) {
+                throw new SQLException("the first statement answered no rows: " + query.sql());
+            }
+            List<T> out = new ArrayList<>();
+            try (ResultSet rs = ps.getResultSet()) {
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** As {@link #listThenRun}, then commits the transaction in the same round trip ({@link #runAndCommit}). */
+    public static <T> List<T> listAndCommit(Connection c, Statement query, Row<T> row, List<Statement> after) throws SQLException {
+        List<Statement> withCommit = new ArrayList<>(after);
+        withCommit.add(COMMIT);
+        return listThenRun(c, query, row, withCommit);
+    }
+
     public static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(c, ps, args);

@@ -115,48 +115,86 @@ public final class ActionQueue {
             return Sql.texts(jobs.stream().map(Queued::job).map(column).toList());
         }
 
-        /** Writes everything added, in one statement, and forgets it. */
+        /** How many jobs were added since the last statement. */
+        int jobCount() {
+            return jobs.size();
+        }
+
+        /** Writes everything added, in one statement, and forgets it; no job is handed off. */
         public void write(Connection c) throws SQLException {
-            Sql.Statement all = statement();
+            Sql.Statement all = statement(0);
             if (all != null) {
-                Sql.update(c, all.sql(), all.args());
+                Sql.list(c, all.sql(), ActionQueue::map, all.args());
             }
         }
 
-        /** The statement that writes everything added (null: nothing was), which forgets it. */
-        Sql.Statement statement() {
+        /**
+         * The statement that writes everything added (null: nothing was), which forgets it. Up to
+         * {@code handOff} of the new jobs are leased in the same statement, as {@link #claimDue} would
+         * lease them, and returned with the columns it returns ({@link ActionQueue#map}): those due now
+         * whose customer (integration and email) has no unfinished job yet, neither in the queue nor
+         * earlier in this statement, so the order of a customer's actions holds as it does for a claim.
+         * The caller passes them to its action workers once its transaction is committed; the other new
+         * jobs wait for a claim.
+         */
+        Sql.Statement statement(int handOff) {
             if (entries.isEmpty()) {
                 return null;
             }
             Sql.Statement all = new Sql.Statement("""
-                    WITH jobs AS (
-                        INSERT INTO action_job (log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
-                                                product_id, customer, source, status, params, event_values)
-                        SELECT log_id, marketplace_id, integration_id, rule_id, action,
-                               ARRAY(SELECT jsonb_array_elements_text(CAST(tags AS jsonb))), trigger, event_id, product_id,
-                               CAST(customer AS jsonb), source, status, CAST(params AS jsonb), CAST(event_values AS jsonb)
+                    WITH input AS (
+                        SELECT x.*, lower(trim(CAST(x.customer AS jsonb)->>'email')) AS email_key
                           FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                                       CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                                       CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
                                WITH ORDINALITY AS x(log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
-                                                    product_id, customer, source, status, params, event_values, n)
+                                                    product_id, customer, source, status, params, event_values, n)),
+                    firsts AS (
+                        SELECT n, status, integration_id, email_key,
+                               row_number() OVER (PARTITION BY integration_id, email_key ORDER BY n) AS nth
+                          FROM input),
+                    handed AS (
+                        SELECT f.n FROM firsts f
+                         WHERE f.nth = 1 AND f.status = 'pending'
+                           AND (SELECT min(earlier.id) FROM action_job earlier
+                                 WHERE earlier.status IN ('pending', 'retrying', 'waiting')
+                                   AND earlier.integration_id = f.integration_id
+                                   AND lower(trim(earlier.customer->>'email')) = f.email_key) IS NULL
+                         ORDER BY f.n
+                         LIMIT CAST(? AS int)),
+                    jobs AS (
+                        INSERT INTO action_job (log_id, marketplace_id, integration_id, rule_id, action, tags, trigger, event_id,
+                                                product_id, customer, source, status, params, event_values, lease_until)
+                        SELECT x.log_id, x.marketplace_id, x.integration_id, x.rule_id, x.action,
+                               ARRAY(SELECT jsonb_array_elements_text(CAST(x.tags AS jsonb))), x.trigger, x.event_id, x.product_id,
+                               CAST(x.customer AS jsonb), x.source, x.status, CAST(x.params AS jsonb), CAST(x.event_values AS jsonb),
+                               CASE WHEN h.n IS NOT NULL THEN now() + make_interval(secs => %d) END
+                          FROM input x LEFT JOIN handed h ON h.n = x.n
+                         ORDER BY x.n
+                        RETURNING *),
+                    logged AS (
+                        INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
+                                               integration_id, product_id, email, message, replay_of)
+                        SELECT id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
+                               integration_id, product_id, email, message, replay_of
+                          FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                      CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                      CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                               WITH ORDINALITY AS e(id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
+                                                    integration_id, product_id, email, message, replay_of, n)
                          ORDER BY n)
-                    INSERT INTO event_log (id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
-                                           integration_id, product_id, email, message, replay_of)
-                    SELECT id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
-                           integration_id, product_id, email, message, replay_of
-                      FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                  CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                  CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
-                           WITH ORDINALITY AS e(id, marketplace_id, kind, status, event_id, event_type, trigger, rule_id, action,
-                                                integration_id, product_id, email, message, replay_of, n)
-                     ORDER BY n""",
+                    SELECT j.*, i.location_id, i.status AS integration_status, i.access_token_enc, i.token_expires_at,
+                           (SELECT r.contact_id FROM contact_ref r
+                             WHERE r.integration_id = j.integration_id AND r.email = lower(trim(j.customer->>'email'))) AS contact_id
+                      FROM jobs j JOIN integration i ON i.id = j.integration_id
+                     WHERE j.lease_until IS NOT NULL
+                     ORDER BY j.id""".formatted(LEASE_SECONDS),
                     Sql.texts(jobs.stream().map(Queued::logId).toList()), jobs(NewJob::marketplaceId), jobs(NewJob::integrationId), jobs(NewJob::ruleId),
                     jobs(NewJob::action), jobs(j -> Json.write(j.tags())), jobs(NewJob::trigger), jobs(NewJob::eventId),
                     jobs(NewJob::productId), jobs(j -> Json.write(j.customer())), jobs(NewJob::source),
                     jobs(j -> j.integrationConnected() ? "pending" : "waiting"),
                     jobs(j -> j.params() == null ? "{}" : Json.write(j.params())),
-                    jobs(j -> j.eventValues() == null ? "{}" : Json.write(j.eventValues())),
+                    jobs(j -> j.eventValues() == null ? "{}" : Json.write(j.eventValues())), handOff,
                     entries(LogEntry::id), entries(LogEntry::marketplaceId), entries(LogEntry::kind), entries(LogEntry::status),
                     entries(LogEntry::eventId), entries(LogEntry::eventType), entries(LogEntry::trigger), entries(LogEntry::ruleId),
                     entries(LogEntry::action), entries(LogEntry::integrationId), entries(LogEntry::productId),

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntSupplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,32 +70,47 @@ public final class InboxWorker {
     private final DataSource dataSource;
     private final TriggerDeriver deriver;
     private final TriggerDispatch dispatch;
+    private final IntSupplier workersRoom;
 
     /** A leased event, with what processing it needs (read by the claim, so processing re-reads nothing). */
     public record ClaimedEvent(long id, String marketplaceId, String webhookId, String eventType, String payload,
                                Instant receivedAt, String marketplaceName) {
     }
 
-    public InboxWorker(DataSource dataSource, TriggerDeriver deriver, TriggerDispatch dispatch) {
+    /**
+     * {@code workersRoom}: how many new jobs this replica's action workers can take now (0: none); a
+     * batch hands at most that many of the jobs it queues straight to them ({@link Processed}).
+     */
+    public InboxWorker(DataSource dataSource, TriggerDeriver deriver, TriggerDispatch dispatch, IntSupplier workersRoom) {
         this.dataSource = dataSource;
         this.deriver = deriver;
         this.dispatch = dispatch;
+        this.workersRoom = workersRoom;
+    }
+
+    /**
+     * What a batch did: the events it processed, the jobs it queued and leased for this replica's action
+     * workers (to be passed to them: the batch is committed), and whether it queued others, which wait
+     * for a claim.
+     */
+    public record Processed(int events, List<ActionJob> handedOff, boolean jobsLeftForClaim) {
     }
 
     /**
      * Claims up to {@code limit} events and processes them all in one transaction: they are marked
      * done by the claim itself, so the batch costs one claim and one commit however many events it
-     * holds. If any event fails, the whole batch rolls back (nothing of it happened) and its events are
-     * leased and processed one transaction each, so a bad event holds up no other.
-     *
-     * @return the number of events processed
+     * holds. The jobs it queues are leased in the same transaction for this replica's action workers,
+     * as many as they have room for, each the first unfinished one of its customer: they start without
+     * waiting for the action stage's next claim. If any event fails, the whole batch rolls back
+     * (nothing of it happened) and its events are leased and processed one transaction each, so a bad
+     * event holds up no other; their jobs wait for a claim.
      */
-    public int processBatch(int limit) {
+    public Processed processBatch(int limit) {
         try {
             return Sql.inTransaction(dataSource, c -> {
                 List<ClaimedEvent> events = Sql.list(c, claimAndComplete(limit), InboxWorker::claimed);
-                deriveDispatchAndCommit(c, events);
-                return events.size();
+                TriggerDispatch.Batch.Queued queued = deriveDispatchAndCommit(c, events, events.isEmpty() ? 0 : workersRoom.getAsInt());
+                return new Processed(events.size(), queued.handedOff(), queued.leftForClaim());
             });
         } catch (RuntimeException batchFailed) {
             if (SqlErrors.isDatabaseUnavailable(batchFailed)) {
@@ -109,7 +125,7 @@ public final class InboxWorker {
                     LOG.warn("Store event {} failed, retried after its lease: {}", e.webhookId(), failed.getMessage());
                 }
             }
-            return processed;
+            return new Processed(processed, List.of(), processed > 0);
         }
     }
 
@@ -136,17 +152,19 @@ public final class InboxWorker {
             if (marked == 0) {
                 return false;
             }
-            deriveDispatchAndCommit(c, List.of(e));
+            deriveDispatchAndCommit(c, List.of(e), 0);
             return true;
         });
     }
 
     /**
      * Derives the events' triggers (their purchases and fired facts written once for them all), then
-     * dispatches them in order: the batch's log entries and jobs in one statement, then the products seen,
-     * sent with the transaction's {@code COMMIT} (one round trip for the three). The transaction's last work.
+     * dispatches them in order: the batch's log entries and jobs in one statement (leasing up to
+     * {@code handOff} of the jobs), then the products seen, sent with the transaction's {@code COMMIT}
+     * (one round trip for the three). The transaction's last work.
      */
-    private void deriveDispatchAndCommit(Connection c, List<ClaimedEvent> events) throws SQLException {
+    private TriggerDispatch.Batch.Queued deriveDispatchAndCommit(Connection c, List<ClaimedEvent> events, int handOff)
+            throws SQLException {
         List<TriggerDeriver.Arrival> arrivals = new ArrayList<>(events.size());
         for (ClaimedEvent e : events) {
             arrivals.add(new TriggerDeriver.Arrival(e.marketplaceId(), e.webhookId(), Json.read(e.payload()), e.receivedAt()));
@@ -157,6 +175,6 @@ public final class InboxWorker {
             ClaimedEvent e = events.get(i);
             dispatch.dispatch(c, e.marketplaceId(), e.marketplaceName(), e.webhookId(), e.eventType(), triggers.get(i), batch);
         }
-        batch.writeAndCommit(c);
+        return batch.writeAndCommit(c, handOff);
     }
 }

@@ -99,29 +99,43 @@ public final class TriggerDispatch {
          * customers share), in one round trip.
          */
         public void write(Connection c) throws SQLException {
-            Sql.runAll(c, statements());
+            Sql.Statement jobs = queued.statement(0);
+            List<Sql.Statement> after = productsSeen();
+            if (jobs == null) {
+                Sql.runAll(c, after);
+            } else {
+                Sql.listThenRun(c, jobs, ActionQueue::map, after);
+            }
+        }
+
+        /** What a batch queued: how many jobs, and those of them handed off to this replica's workers. */
+        public record Queued(int jobs, List<ActionJob> handedOff) {
+            /** True when some queued job was not handed off and waits for a claim. */
+            public boolean leftForClaim() {
+                return handedOff.size() < jobs;
+            }
         }
 
         /**
-         * As {@link #write}, and commits the transaction in the same round trip ({@link Sql#runAndCommit}):
-         * the last work of the inbox stage's transaction.
+         * As {@link #write}, leasing up to {@code handOff} of the new jobs for this replica's workers
+         * ({@link ActionQueue.Enqueued#statement}), and commits the transaction in the same round trip
+         * ({@link Sql#runAndCommit}): the last work of the inbox stage's transaction.
          */
-        public void writeAndCommit(Connection c) throws SQLException {
-            Sql.runAndCommit(c, statements());
+        public Queued writeAndCommit(Connection c, int handOff) throws SQLException {
+            int jobCount = queued.jobCount();
+            Sql.Statement jobs = queued.statement(handOff);
+            List<Sql.Statement> after = productsSeen();
+            if (jobs == null) {
+                Sql.runAndCommit(c, after);
+                return new Queued(0, List.of());
+            }
+            return new Queued(jobCount, Sql.listAndCommit(c, jobs, ActionQueue::map, after));
         }
 
-        private List<Sql.Statement> statements() {
-            List<Sql.Statement> out = new ArrayList<>(2);
-            Sql.Statement jobs = queued.statement();
-            if (jobs != null) {
-                out.add(jobs);
-            }
-            Sql.Statement products = seen.statement();
-            if (products != null) {
-                out.add(products);
-            }
+        private List<Sql.Statement> productsSeen() {
             rules.clear();
-            return out;
+            Sql.Statement products = seen.statement();
+            return products == null ? List.of() : List.of(products);
         }
     }
 

@@ -83,6 +83,36 @@ class SqlTransactionIT {
         }
     }
 
+    /**
+     * The inbox batch's statement answers the jobs it handed off to the workers, sent with the products seen and the
+     * COMMIT: its rows come back only once all of it is committed, and a later statement's failure fails the call
+     * and rolls back whole, so no job is handed to a worker from a transaction that did not happen.
+     */
+    @Test
+    void rowsAnsweredBeforeTheCommitComeBackOnlyWhenItAllCommitted() {
+        try (HikariDataSource pool = TestDatabase.migratedPool(2)) {
+            Sql.autoCommit(pool, c -> Sql.update(c, "CREATE TABLE IF NOT EXISTS sql_list_commit_it (n int)"));
+            Sql.autoCommit(pool, c -> Sql.update(c, "TRUNCATE sql_list_commit_it"));
+            Sql.Statement insert = new Sql.Statement("INSERT INTO sql_list_commit_it SELECT g FROM generate_series(1, CAST(? AS int)) g RETURNING n", 3);
+
+            List<Integer> answered = Sql.inTransaction(pool, c -> Sql.listAndCommit(c, insert, rs -> rs.getInt(1),
+                    List.of(new Sql.Statement("UPDATE sql_list_commit_it SET n = n * 10 WHERE n = ?", 3))));
+
+            assertThat(answered).containsExactly(1, 2, 3);
+            assertThat(listed(pool)).containsExactly(1, 2, 30);
+
+            Throwable failure = catchThrowable(() -> Sql.inTransaction(pool, c -> Sql.listAndCommit(c, insert, rs -> rs.getInt(1),
+                    List.of(new Sql.Statement("INSERT INTO sql_list_commit_it VALUES (CAST(? AS int))", "not a number")))));
+
+            assertThat(failure).hasMessageContaining("not a number");
+            assertThat(listed(pool)).as("the failed call's rows rolled back").containsExactly(1, 2, 30);
+        }
+    }
+
+    private static List<Integer> listed(HikariDataSource pool) {
+        return Sql.autoCommit(pool, c -> Sql.list(c, "SELECT n FROM sql_list_commit_it ORDER BY n", rs -> rs.getInt(1)));
+    }
+
     private static int rows(HikariDataSource pool) {
         java.util.Optional<Integer> count = Sql.autoCommit(pool, c -> Sql.first(c, "SELECT count(*) FROM sql_rollback_it", rs -> rs.getInt(1)));
         return count.orElseThrow();

@@ -71,7 +71,7 @@ class InboxClaimPlanIT {
              Connection c = pool.getConnection(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO marketplace (id, name, api_key_hash, webhook_secret_enc) VALUES ('mkt_b', 'B', 'h', 'x')");
             insertPending(s, 0, 2000); // 1,000 customers, 2 events each
-            List<InboxWorker.ClaimedEvent> leased = new InboxWorker(pool, null, null).claim(5);
+            List<InboxWorker.ClaimedEvent> leased = new InboxWorker(pool, null, null, () -> 0).claim(5);
             assertThat(leased).extracting(InboxWorker.ClaimedEvent::webhookId).containsExactly("wh_0", "wh_1", "wh_2", "wh_3", "wh_4");
             try (ResultSet rs = s.executeQuery("""
                     SELECT count(*) FROM inbox_event WHERE status = 'pending'
@@ -79,7 +79,7 @@ class InboxClaimPlanIT {
                 rs.next();
                 assertThat(rs.getInt(1)).as("leased for InboxWorker.LEASE_SECONDS, still pending").isEqualTo(5);
             }
-            assertThat(new InboxWorker(pool, null, null).claim(5)).extracting(InboxWorker.ClaimedEvent::webhookId)
+            assertThat(new InboxWorker(pool, null, null, () -> 0).claim(5)).extracting(InboxWorker.ClaimedEvent::webhookId)
                     .as("the leased ones are skipped").containsExactly("wh_5", "wh_6", "wh_7", "wh_8", "wh_9");
         }
     }
