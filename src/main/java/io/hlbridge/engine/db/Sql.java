@@ -139,22 +139,35 @@ public final class Sql {
         runAll(c, withCommit);
     }
 
+    /** Makes the transaction's later statements use their generic plan ({@code SET LOCAL}: until it ends). */
+    public static final Statement GENERIC_PLANS = new Statement("SET LOCAL plan_cache_mode = force_generic_plan");
+
     /**
-     * As {@link #runAll}, where the first statement answers rows: they are returned, read once every
-     * statement of the round trip has succeeded.
+     * As {@link #runAll} for {@code before}, {@code query} and {@code after}, in one round trip, where
+     * {@code query} answers rows: they are returned, read once every statement has succeeded.
      */
-    public static <T> List<T> listThenRun(Connection c, Statement query, Row<T> row, List<Statement> after) throws SQLException {
+    public static <T> List<T> listAmong(Connection c, List<Statement> before, Statement query, Row<T> row, List<Statement> after)
+            throws SQLException {
         StringJoiner sql = new StringJoiner(";\n");
-        List<Object> args = new ArrayList<>(Arrays.asList(query.args()));
+        List<Object> args = new ArrayList<>();
+        for (Statement s : before) {
+            sql.add(s.sql());
+            args.addAll(Arrays.asList(s.args()));
+        }
         sql.add(query.sql());
+        args.addAll(Arrays.asList(query.args()));
         for (Statement s : after) {
             sql.add(s.sql());
             args.addAll(Arrays.asList(s.args()));
         }
         try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
             bind(c, ps, args.toArray());
-            if (!ps.execute()) {
-                throw new SQLException("the first statement answered no rows: " + query.sql());
+            boolean rows = ps.execute();
+            for (int i = 0; i < before.size(); i++) {
+                rows = ps.getMoreResults();
+            }
+            if (!rows) {
+                throw new SQLException("the statement answered no rows: " + query.sql());
             }
             List<T> out = new ArrayList<>();
             try (ResultSet rs = ps.getResultSet()) {
@@ -166,11 +179,12 @@ public final class Sql {
         }
     }
 
-    /** As {@link #listThenRun}, then commits the transaction in the same round trip ({@link #runAndCommit}). */
-    public static <T> List<T> listAndCommit(Connection c, Statement query, Row<T> row, List<Statement> after) throws SQLException {
+    /** As {@link #listAmong}, then commits the transaction in the same round trip ({@link #runAndCommit}). */
+    public static <T> List<T> listAndCommit(Connection c, List<Statement> before, Statement query, Row<T> row, List<Statement> after)
+            throws SQLException {
         List<Statement> withCommit = new ArrayList<>(after);
         withCommit.add(COMMIT);
-        return listThenRun(c, query, row, withCommit);
+        return listAmong(c, before, query, row, withCommit);
     }
 
     public static int update(Connection c, String sql, Object... args) throws SQLException {

@@ -321,7 +321,7 @@ public final class ActionQueue {
         // is as good as the custom ones (the second session's generic-plan run: 0.34 against 0.50 ms).
         // The SET and the COMMIT go with it: the driver sends the three in one round trip, in order.
         Sql.inTransaction(dataSource, c -> {
-            Sql.runAndCommit(c, List.of(new Sql.Statement("SET LOCAL plan_cache_mode = force_generic_plan"), new Sql.Statement("""
+            Sql.runAndCommit(c, List.of(Sql.GENERIC_PLANS, new Sql.Statement("""
                 WITH input AS (
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
                                          CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),

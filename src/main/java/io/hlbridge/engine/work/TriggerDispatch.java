@@ -104,7 +104,7 @@ public final class TriggerDispatch {
             if (jobs == null) {
                 Sql.runAll(c, after);
             } else {
-                Sql.listThenRun(c, jobs, ActionQueue::map, after);
+                Sql.listAmong(c, List.of(), jobs, ActionQueue::map, after);
             }
         }
 
@@ -119,7 +119,9 @@ public final class TriggerDispatch {
         /**
          * As {@link #write}, leasing up to {@code handOff} of the new jobs for this replica's workers
          * ({@link ActionQueue.Enqueued#statement}), and commits the transaction in the same round trip
-         * ({@link Sql#runAndCommit}): the last work of the inbox stage's transaction.
+         * ({@link Sql#runAndCommit}): the last work of the inbox stage's transaction. Its statements use
+         * their generic plans: the jobs' statement, given its arrays' lengths, was planned anew at every
+         * batch (bench/deliver: 0.05 of its 0.22 ms per event).
          */
         public Queued writeAndCommit(Connection c, int handOff) throws SQLException {
             int jobCount = queued.jobCount();
@@ -129,7 +131,7 @@ public final class TriggerDispatch {
                 Sql.runAndCommit(c, after);
                 return new Queued(0, List.of());
             }
-            return new Queued(jobCount, Sql.listAndCommit(c, jobs, ActionQueue::map, after));
+            return new Queued(jobCount, Sql.listAndCommit(c, List.of(Sql.GENERIC_PLANS), jobs, ActionQueue::map, after));
         }
 
         private List<Sql.Statement> productsSeen() {

@@ -95,13 +95,13 @@ class SqlTransactionIT {
             Sql.autoCommit(pool, c -> Sql.update(c, "TRUNCATE sql_list_commit_it"));
             Sql.Statement insert = new Sql.Statement("INSERT INTO sql_list_commit_it SELECT g FROM generate_series(1, CAST(? AS int)) g RETURNING n", 3);
 
-            List<Integer> answered = Sql.inTransaction(pool, c -> Sql.listAndCommit(c, insert, rs -> rs.getInt(1),
+            List<Integer> answered = Sql.inTransaction(pool, c -> Sql.listAndCommit(c, List.of(Sql.GENERIC_PLANS), insert, rs -> rs.getInt(1),
                     List.of(new Sql.Statement("UPDATE sql_list_commit_it SET n = n * 10 WHERE n = ?", 3))));
 
             assertThat(answered).containsExactly(1, 2, 3);
             assertThat(listed(pool)).containsExactly(1, 2, 30);
 
-            Throwable failure = catchThrowable(() -> Sql.inTransaction(pool, c -> Sql.listAndCommit(c, insert, rs -> rs.getInt(1),
+            Throwable failure = catchThrowable(() -> Sql.inTransaction(pool, c -> Sql.listAndCommit(c, List.of(Sql.GENERIC_PLANS), insert, rs -> rs.getInt(1),
                     List.of(new Sql.Statement("INSERT INTO sql_list_commit_it VALUES (CAST(? AS int))", "not a number")))));
 
             assertThat(failure).hasMessageContaining("not a number");

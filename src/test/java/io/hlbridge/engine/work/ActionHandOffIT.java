@@ -90,7 +90,7 @@ class ActionHandOffIT {
     private static List<ActionJob> handOff(int room, ActionQueue.NewJob... jobs) {
         ActionQueue.Enqueued queued = new ActionQueue.Enqueued();
         queued.add(null, List.of(jobs));
-        return Sql.inTransaction(pool, c -> Sql.listAndCommit(c, queued.statement(room), ActionQueue::map, List.of()));
+        return Sql.inTransaction(pool, c -> Sql.listAndCommit(c, List.of(Sql.GENERIC_PLANS), queued.statement(room), ActionQueue::map, List.of()));
     }
 
     private static ActionQueue.NewJob job(String eventId, String email, boolean connected) {
