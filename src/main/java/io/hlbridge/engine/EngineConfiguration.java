@@ -35,7 +35,7 @@ import io.hlbridge.engine.work.ActionQueueListener;
 import io.hlbridge.engine.work.ActionReplay;
 import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.HistoryRetention;
-import io.hlbridge.engine.work.ActionWorkersRoom;
+import io.hlbridge.engine.work.ActionWorkers;
 import io.hlbridge.engine.work.InboxWorker;
 import io.hlbridge.engine.work.IntakeFirst;
 import io.hlbridge.engine.work.QuietActions;
@@ -211,7 +211,9 @@ public class EngineConfiguration implements CamelConfiguration {
         HighLevelResponses responses = new HighLevelResponses(pacer);
 
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
-        registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch, new ActionWorkersRoom(context, shutdown::isStopping)));
+        ActionWorkers workers = new ActionWorkers(context, dataSource, shutdown::isStopping);
+        registry.bind("actionWorkers", workers);
+        registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch, workers));
         registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
         registry.bind("inboxWakeUp", new WakeUp(context, "seda:store-event-accepted?size=1"));
         registry.bind("actionsWakeUp", new WakeUp(context, "seda:actions-queued?size=1"));

@@ -358,6 +358,17 @@ public final class ActionQueue {
         return null;
     }
 
+    /**
+     * Releases the leases of jobs this replica claimed or was handed and will not start (the engine is
+     * stopping, or its workers had no room): any replica's next claim takes them, not after the lease.
+     */
+    static void handBack(DataSource dataSource, List<Long> ids) {
+        Sql.autoCommit(dataSource, c -> Sql.update(c, """
+                UPDATE action_job SET lease_until = NULL, updated_at = now()
+                 WHERE id = ANY(CAST(? AS bigint[])) AND status IN ('pending', 'retrying')""",
+                Sql.texts(ids.stream().map(String::valueOf).toList())));
+    }
+
     /** An integration became connected: its waiting actions run now. */
     public int resumeWaiting(Handle h, String integrationId) {
         List<String> logIds = h.createQuery("""

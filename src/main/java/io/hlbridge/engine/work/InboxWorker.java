@@ -78,8 +78,9 @@ public final class InboxWorker {
     }
 
     /**
-     * {@code workersRoom}: how many new jobs this replica's action workers can take now (0: none); a
-     * batch hands at most that many of the jobs it queues straight to them ({@link Processed}).
+     * {@code workersRoom}: how many new jobs this replica's action workers can start now (0: none,
+     * {@link ActionWorkers}); a batch hands at most that many of the jobs it queues straight to them
+     * ({@link Processed}).
      */
     public InboxWorker(DataSource dataSource, TriggerDeriver deriver, TriggerDispatch dispatch, IntSupplier workersRoom) {
         this.dataSource = dataSource;

@@ -1,6 +1,6 @@
 package io.hlbridge.engine.work;
 
-import io.hlbridge.engine.db.Sql;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.camel.Exchange;
@@ -49,9 +49,7 @@ public final class ShutdownSequence extends SimpleEventNotifierSupport {
     public void handBack(Exchange exchange) {
         ActionJob job = exchange.getMessage().getBody(ActionJob.class);
         try {
-            Sql.autoCommit(dataSource, c -> Sql.update(c, """
-                    UPDATE action_job SET lease_until = NULL, updated_at = now()
-                     WHERE id = ? AND status IN ('pending', 'retrying')""", job.id()));
+            ActionQueue.handBack(dataSource, List.of(job.id()));
             handedBack.incrementAndGet();
         } catch (RuntimeException e) {
             // the database is gone too: the lease runs out by itself and another replica takes the job then
