@@ -211,12 +211,13 @@ public class EngineConfiguration implements CamelConfiguration {
         HighLevelResponses responses = new HighLevelResponses(pacer);
 
         registry.bind(IntegrationListener.BEAN_NAME, IntegrationListener.class, new ActionQueueListener(queue));
-        ActionWorkers workers = new ActionWorkers(context, dataSource, shutdown::isStopping);
+        WakeUp actionsWakeUp = new WakeUp(context, "seda:actions-queued?size=1");
+        ActionWorkers workers = new ActionWorkers(context, dataSource, shutdown::isStopping, actionsWakeUp::ring);
         registry.bind("actionWorkers", workers);
         registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch, workers));
         registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
         registry.bind("inboxWakeUp", new WakeUp(context, "seda:store-event-accepted?size=1"));
-        registry.bind("actionsWakeUp", new WakeUp(context, "seda:actions-queued?size=1"));
+        registry.bind("actionsWakeUp", actionsWakeUp);
         registry.bind("inboxTurns", new TurnGap(TURN_GAP));
         registry.bind("actionTurns", new TurnGap(TURN_GAP));
         registry.bind("quietActions", quietActions);

@@ -39,7 +39,7 @@ public final class ActionOutcomes {
         this.metrics = metrics;
     }
 
-    /** The body is a claimed job; its integration must be usable. */
+    /** The body is a claimed or handed-off job; its integration must be usable. */
     public void begin(Exchange exchange) {
         ActionJob job = exchange.getMessage().getBody(ActionJob.class);
         exchange.setProperty(ActionExchange.JOB, job);

@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * straight to them ({@link InboxWorker#processBatch}). {@link #getAsInt} is how many workers are idle
  * now, less the jobs already waiting for one (at most {@link #MOST}, none once the engine is stopping):
  * a batch leases no more than that, so a handed-off job starts at once instead of queueing in this
- * replica's memory while another replica's workers may be idle. {@link #take} never blocks the inbox
- * stage: a job the workers' queue refuses (others filled it meanwhile) has its lease released at once,
- * for the next claim.
+ * replica's memory while another replica's workers may be idle. The count is a moment's reading: two
+ * inbox turns and a claim may read the same idle workers, and the excess waits in the workers' queue
+ * (64). {@link #take} never blocks the inbox stage: a job the queue refuses (others filled it meanwhile)
+ * has its lease released at once and the action stage is woken, so the next claim takes it.
  */
 public final class ActionWorkers implements IntSupplier {
     private static final Logger LOG = LoggerFactory.getLogger(ActionWorkers.class);
@@ -32,11 +33,14 @@ public final class ActionWorkers implements IntSupplier {
     private final CamelContext context;
     private final DataSource dataSource;
     private final BooleanSupplier stopping;
+    private final Runnable claimWakeUp;
 
-    public ActionWorkers(CamelContext context, DataSource dataSource, BooleanSupplier stopping) {
+    /** {@code claimWakeUp}: wakes this replica's action stage (its claim), for the jobs refused. */
+    public ActionWorkers(CamelContext context, DataSource dataSource, BooleanSupplier stopping, Runnable claimWakeUp) {
         this.context = context;
         this.dataSource = dataSource;
         this.stopping = stopping;
+        this.claimWakeUp = claimWakeUp;
     }
 
     /** The idle workers less the jobs already waiting for one; 0 while stopping or before the route runs. */
@@ -51,7 +55,7 @@ public final class ActionWorkers implements IntSupplier {
         return Math.max(0, Math.min(MOST, idle));
     }
 
-    /** Passes leased jobs to the workers; those their queue refuses are handed back to the table at once. */
+    /** Passes leased jobs to the workers; those their queue refuses are handed back to the table at once, for a claim. */
     public void take(List<ActionJob> jobs) {
         if (jobs.isEmpty()) {
             return;
@@ -68,6 +72,7 @@ public final class ActionWorkers implements IntSupplier {
         }
         if (!refused.isEmpty()) {
             release(refused);
+            claimWakeUp.run();
         }
     }
 

@@ -14,7 +14,8 @@ import java.util.function.LongSupplier;
  * <p>The stage is quiet when its last claim found nothing and no action has ended since it began (an
  * ended action may free the next one of its customer, and a deferred one has a due time). While quiet,
  * a tick claims only when a job this replica deferred or set to retry comes due, or {@link #MAX_QUIET}
- * after the empty claim. Wake-ups (new actions queued on this replica) always claim. So nothing this
+ * after the empty claim. Wake-ups (new actions queued on this replica and not handed straight to its
+ * workers, or handed but refused by their queue) always claim. So nothing this
  * replica knows of waits longer than before, and what it cannot know of (another replica's work handed
  * back at its shutdown, a lease run out, an integration resumed elsewhere) waits at most
  * {@link #MAX_QUIET} more. Like {@link TurnGap}, a hint of one replica, not state: the work waits as rows.

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * new requests are answered 503 with {@code Retry-After} (by the HTTP server, before any route:
  * {@link io.hlbridge.engine.api.HttpFallbacks}), and no action is started any more. Camel's
  * graceful shutdown then stops the timers (nothing more is claimed) and lets what runs finish: the
- * HighLevel calls in flight, for up to {@code camel.main.shutdown-timeout}. The jobs claimed but not
+ * HighLevel calls in flight, for up to {@code camel.main.shutdown-timeout}. The jobs claimed (or handed off by an inbox batch) but not
  * started — those waiting in {@code seda:action-workers} — are handed back as the workers reach them:
  * their lease is released, so another replica takes them at once instead of after
  * {@link ActionQueue#LEASE_SECONDS}.
@@ -45,7 +45,7 @@ public final class ShutdownSequence extends SimpleEventNotifierSupport {
         return stopping;
     }
 
-    /** The body is a claimed job this replica will not start: its lease is released, for any replica to take now. */
+    /** The body is a claimed or handed-off job this replica will not start: its lease is released, for any replica to take now. */
     public void handBack(Exchange exchange) {
         ActionJob job = exchange.getMessage().getBody(ActionJob.class);
         try {

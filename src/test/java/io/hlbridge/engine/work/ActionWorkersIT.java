@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The inbox stage hands jobs only to idle workers, and never waits for room: a job the workers' queue
- * refuses has its lease released at once, so the next claim takes it (not after the 60 s lease).
+ * refuses has its lease released at once and the action stage is woken, so a claim takes it (not after the
+ * 60 s lease).
  */
 @Timeout(60)
 class ActionWorkersIT {
@@ -57,7 +59,8 @@ class ActionWorkersIT {
                 }
             });
             context.start();
-            ActionWorkers workers = new ActionWorkers(context, pool, stopping::get);
+            AtomicInteger wakeUps = new AtomicInteger();
+            ActionWorkers workers = new ActionWorkers(context, pool, stopping::get, wakeUps::incrementAndGet);
             assertThat(workers.getAsInt()).as("one idle worker").isEqualTo(1);
 
             List<ActionJob> leased = handOff(3);
@@ -70,6 +73,7 @@ class ActionWorkersIT {
             assertThat(System.nanoTime() - before).isLessThan(TimeUnit.SECONDS.toNanos(5));
             assertThat(new ActionQueue(pool, new EventLog(), new QuietActions()).claimDue(32))
                     .as("the refused job is claimable at once").extracting(ActionJob::id).containsExactly(leased.get(2).id());
+            assertThat(wakeUps).as("and the action stage is woken to claim it").hasValue(1);
 
             stopping.set(true);
             release.countDown();
