@@ -111,13 +111,19 @@ public final class Sql {
         if (statements.isEmpty()) {
             return;
         }
+        Statement all = joined(statements);
+        update(c, all.sql(), all.args());
+    }
+
+    /** The statements as one text, separated by semicolons, with their arguments in order. */
+    private static Statement joined(List<Statement> statements) {
         StringJoiner sql = new StringJoiner(";\n");
         List<Object> args = new ArrayList<>();
         for (Statement s : statements) {
             sql.add(s.sql());
             args.addAll(Arrays.asList(s.args()));
         }
-        update(c, sql.toString(), args.toArray());
+        return new Statement(sql.toString(), args.toArray());
     }
 
     private static final Statement COMMIT = new Statement("COMMIT");
@@ -148,20 +154,12 @@ public final class Sql {
      */
     public static <T> List<T> listAmong(Connection c, List<Statement> before, Statement query, Row<T> row, List<Statement> after)
             throws SQLException {
-        StringJoiner sql = new StringJoiner(";\n");
-        List<Object> args = new ArrayList<>();
-        for (Statement s : before) {
-            sql.add(s.sql());
-            args.addAll(Arrays.asList(s.args()));
-        }
-        sql.add(query.sql());
-        args.addAll(Arrays.asList(query.args()));
-        for (Statement s : after) {
-            sql.add(s.sql());
-            args.addAll(Arrays.asList(s.args()));
-        }
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(c, ps, args.toArray());
+        List<Statement> statements = new ArrayList<>(before);
+        statements.add(query);
+        statements.addAll(after);
+        Statement all = joined(statements);
+        try (PreparedStatement ps = c.prepareStatement(all.sql())) {
+            bind(c, ps, all.args());
             boolean rows = ps.execute();
             for (int i = 0; i < before.size(); i++) {
                 rows = ps.getMoreResults();

@@ -1,5 +1,6 @@
 package io.hlbridge.engine.work;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.BooleanSupplier;
@@ -62,7 +63,7 @@ public final class ActionWorkers implements IntSupplier {
         }
         SedaEndpoint workers = workers();
         BlockingQueue<Exchange> queue = workers == null ? null : workers.getQueue();
-        List<Long> refused = new java.util.ArrayList<>();
+        List<Long> refused = new ArrayList<>();
         for (ActionJob job : jobs) {
             Exchange exchange = new DefaultExchange(context);
             exchange.getMessage().setBody(job);
