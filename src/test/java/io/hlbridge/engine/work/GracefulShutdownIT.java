@@ -16,10 +16,14 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,10 +79,23 @@ class GracefulShutdownIT {
                         + "\"integration_id\":\"" + integration.path("id").asText() + "\",\"action\":\"add_tags\",\"tags\":[\"bought\"]}");
                 highLevel.clearExchanges();
 
-                for (int i = 0; i < EVENTS; i++) {
-                    String base = i % 2 == 0 ? baseA : b.baseUrl();
-                    HttpResponse<String> r = EngineProcess.send(Webhooks.signed(base, marketplace, secret, "evt_" + i, body(i)));
-                    assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                // sent from 8 connections at once: sent one by one on a slow machine, the first ones' actions
+                // (3 s each, 32 workers) could all be done before the last was sent, and nothing left in flight
+                ExecutorService senders = Executors.newFixedThreadPool(8);
+                try {
+                    List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+                    for (int i = 0; i < EVENTS; i++) {
+                        String base = i % 2 == 0 ? baseA : b.baseUrl();
+                        HttpRequest webhook = Webhooks.signed(base, marketplace, secret, "evt_" + i, body(i));
+                        sent.add(senders.submit(() -> EngineProcess.send(webhook)));
+                    }
+                    for (Future<HttpResponse<String>> f : sent) {
+                        HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+                        assertThat(r).isNotNull();
+                        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+                    }
+                } finally {
+                    senders.shutdownNow();
                 }
                 Jdbi jdbi = b.jdbi();
                 // both replicas busy: calls in flight, more claimed behind them
