@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * new requests are answered 503 with {@code Retry-After} (by the HTTP server, before any route:
  * {@link io.hlbridge.engine.api.HttpFallbacks}), and no action is started any more. Camel's
  * graceful shutdown then stops the timers (nothing more is claimed) and lets what runs finish: the
- * HighLevel calls in flight, for up to {@code camel.main.shutdown-timeout}. The jobs claimed (or handed off by an inbox batch) but not
- * started — those waiting in {@code seda:action-workers} — are handed back as the workers reach them:
+ * HighLevel calls in flight, for up to {@code camel.main.shutdown-timeout}. The jobs claimed (or handed
+ * off by an inbox batch) but not started — those waiting in {@code seda:action-workers} — are handed back as the workers reach them:
  * their lease is released, so another replica takes them at once instead of after
  * {@link ActionQueue#LEASE_SECONDS}.
  */

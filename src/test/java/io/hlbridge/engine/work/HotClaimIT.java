@@ -1,7 +1,6 @@
 package io.hlbridge.engine.work;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.hlbridge.engine.api.Json;
@@ -9,10 +8,12 @@ import io.hlbridge.engine.db.Sql;
 import io.hlbridge.engine.eventlog.EventLog;
 import io.hlbridge.engine.support.TestDatabase;
 import io.hlbridge.engine.triggers.Customer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,17 +71,9 @@ class HotClaimIT {
 
     /** Waits (up to 30 s) until no other backend in this database holds a snapshot that would stop pruning. */
     private static void noOtherSnapshotInTheDatabase() {
-        long until = System.nanoTime() + 30_000_000_000L;
-        while (Sql.autoCommit(pool, c -> Sql.list(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                + "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL", rs -> rs.getInt(1))).get(0) > 0) {
-            assertTrue(System.nanoTime() < until, "another backend held a snapshot in the test's database for 30 s");
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+        Awaitility.await("no other snapshot in the test's database").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> Sql.autoCommit(pool, c -> Sql.first(c, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL", rs -> rs.getInt(1)).orElseThrow()) == 0);
     }
 
     /** Each job's page (the block of its current version's ctid). */
