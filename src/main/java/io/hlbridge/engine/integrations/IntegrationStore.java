@@ -120,14 +120,22 @@ public final class IntegrationStore {
 
     /**
      * Issues a new state for an authorization request of this integration; only its hash is stored, with
-     * the origin of the console that asked for it (see {@link ConsoleReturn}), if any.
+     * the origin of the console that asked for it (see {@link ConsoleReturn}), if any. An integration
+     * deleted meanwhile (a request racing its DELETE) is a 404, not a 500.
      */
     public String newState(String integrationId, Optional<String> returnOrigin) {
         String state = Tokens.random(40);
-        jdbi.useHandle(h -> h.createUpdate("INSERT INTO oauth_state (state_hash, integration_id, expires_at, return_origin) "
-                        + "VALUES (:hash, :integration, now() + make_interval(secs => :seconds), :origin)")
-                .bind("hash", Tokens.sha256(state)).bind("integration", integrationId)
-                .bind("seconds", STATE_LIFETIME.toSeconds()).bind("origin", returnOrigin.orElse(null)).execute());
+        try {
+            jdbi.useHandle(h -> h.createUpdate("INSERT INTO oauth_state (state_hash, integration_id, expires_at, return_origin) "
+                            + "VALUES (:hash, :integration, now() + make_interval(secs => :seconds), :origin)")
+                    .bind("hash", Tokens.sha256(state)).bind("integration", integrationId)
+                    .bind("seconds", STATE_LIFETIME.toSeconds()).bind("origin", returnOrigin.orElse(null)).execute());
+        } catch (UnableToExecuteStatementException e) {
+            if (SqlErrors.isForeignKeyViolation(e)) {
+                throw ProblemException.notFound("no integration with id '" + integrationId + "' in this marketplace");
+            }
+            throw e;
+        }
         return state;
     }
 
