@@ -333,19 +333,6 @@ final class BenchSupport {
         throw new IllegalStateException("engine not ready in time; see " + log);
     }
 
-    /** A counter's value on the engine's management port (summed over its labels; 0 if it has none yet). */
-    static double metric(int managementPort, String name) throws Exception {
-        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        double sum = 0;
-        for (String line : text.split("\n")) {
-            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
-                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-            }
-        }
-        return sum;
-    }
-
     /** The accepted events the engine on {@code httpPort} has not processed yet. */
     static long pendingEvents(EmbeddedPostgres pg, int httpPort) throws Exception {
         try (Connection c = java.sql.DriverManager.getConnection(pg.getJdbcUrl("postgres", "engine_" + httpPort), "postgres", "");

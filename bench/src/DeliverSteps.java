@@ -100,7 +100,7 @@ public final class DeliverSteps {
                         if (b == measuredFrom) {
                             resetStatements(pg);
                         }
-                        samples[b] = Sample.of(engine, mgmt, hl.process, jdbc, database, pg);
+                        samples[b] = Sample.of(engine, hl.process, jdbc, database, pg);
                         if (jfr != null && b == segments.size()) {
                             jcmd(engine, "JFR.stop", "name=steps");
                         }
@@ -186,7 +186,7 @@ public final class DeliverSteps {
         System.out.println("delivered/s: actions completed during the stretch; p50/p99: acceptance -> last HighLevel call of the stretch's events"
                 + " (undelivered ones count as endless); due->done: from the time the sender was due to send; accept p99: due -> 202");
         System.out.printf("%-16s %8s %9s %10s %9s %9s %11s %9s %9s %8s  %-14s %s%n", "stretch", "offered/s", "accepted/s", "delivered/s",
-                "p50 ms", "p99 ms", "due->done p99", "accept p99", "errors", "RSS MiB", "verdict", "per event delivered in the stretch: CPU ms of engine (JIT share) / PostgreSQL / sandbox / sender+bench; PostgreSQL commits and WAL flushes to the disk (fdatasync); inbox turns let pass for webhooks (IntakeFirst); machine: CPU ms of MachineSpeed's fixed compute / memory work (more is a slower machine)");
+                "p50 ms", "p99 ms", "due->done p99", "accept p99", "errors", "RSS MiB", "verdict", "per event delivered in the stretch: CPU ms of engine (JIT share) / PostgreSQL / sandbox / sender+bench; PostgreSQL commits and WAL flushes to the disk (fdatasync); machine: CPU ms of MachineSpeed's fixed compute / memory work (more is a slower machine)");
         List<String> verdicts = new ArrayList<>();
         List<String> stages = new ArrayList<>();
         double cold60 = Double.NaN;
@@ -346,8 +346,8 @@ public final class DeliverSteps {
     }
 
     /** CPU of each process, the engine's JIT and resident memory, and the database's commits, at one instant. */
-    record Sample(double engine, double jit, double postgres, double sandbox, double bench, long rssMiB, long commits, long flushes, double deferred) {
-        static Sample of(Process engine, int managementPort, Process sandbox, String jdbc, String database, EmbeddedPostgres pg) throws Exception {
+    record Sample(double engine, double jit, double postgres, double sandbox, double bench, long rssMiB, long commits, long flushes) {
+        static Sample of(Process engine, Process sandbox, String jdbc, String database, EmbeddedPostgres pg) throws Exception {
             double pgCpu = BenchSupport.postgresCpuSeconds();
             double self = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
                     .getProcessCpuTime() / 1e9;
@@ -366,16 +366,15 @@ public final class DeliverSteps {
                 commits = rs.getLong(1);
                 flushes = rs.getLong(2);
             }
-            double deferred = BenchSupport.metric(managementPort, "engine_inbox_turns_deferred_total");
-            return new Sample(BenchSupport.cpuSeconds(engine.toHandle()), BenchSupport.jitCpuSeconds(engine), pgCpu, BenchSupport.cpuSeconds(sandbox.toHandle()), self, rss, commits, flushes, deferred);
+            return new Sample(BenchSupport.cpuSeconds(engine.toHandle()), BenchSupport.jitCpuSeconds(engine), pgCpu, BenchSupport.cpuSeconds(sandbox.toHandle()), self, rss, commits, flushes);
         }
 
         String perEvent(Sample before, int events) {
             double e = (engine - before.engine) * 1000 / events;
             double jitShare = engine > before.engine ? 100 * (jit - before.jit) / (engine - before.engine) : 0;
-            return String.format("%.2f (%.0f%%) / %.2f / %.2f / %.2f; %.2f commits, %.2f WAL flushes; %.0f inbox turns let pass", e, jitShare,
+            return String.format("%.2f (%.0f%%) / %.2f / %.2f / %.2f; %.2f commits, %.2f WAL flushes", e, jitShare,
                     (postgres - before.postgres) * 1000 / events, (sandbox - before.sandbox) * 1000 / events, (bench - before.bench) * 1000 / events,
-                    (commits - before.commits) / (double) events, (flushes - before.flushes) / (double) events, deferred - before.deferred);
+                    (commits - before.commits) / (double) events, (flushes - before.flushes) / (double) events);
         }
     }
 

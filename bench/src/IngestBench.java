@@ -44,16 +44,13 @@ public final class IngestBench {
                 BenchSupport.awaitDrained(pg, http);
                 BenchSupport.Cpu cpu0 = BenchSupport.Cpu.of(engine);
                 BenchSupport.Wal wal0 = BenchSupport.Wal.of(pg);
-                double deferred0 = BenchSupport.metric(mgmt, "engine_inbox_turns_deferred_total");
                 long phase1From = System.currentTimeMillis();
                 max = wrk(base, marketplace, secret, senders, seconds, Math.max(60_000, seconds * 4_000), "phase 1");
                 String speed1 = speed.describe(phase1From, System.currentTimeMillis());
                 BenchSupport.Cpu cpu1 = BenchSupport.Cpu.of(engine);
                 BenchSupport.Wal wal1 = BenchSupport.Wal.of(pg);
-                double deferred1 = BenchSupport.metric(mgmt, "engine_inbox_turns_deferred_total");
                 int phase1 = (int) Math.round(max.perSecond * seconds);
-                // the engine goes on to process what it accepted (it lets processing wait while webhooks do:
-                // IntakeFirst); the steady phase starts once that is done
+                // the engine goes on to process what it accepted; the steady phase starts once that is done
                 long drainStart = System.nanoTime();
                 BenchSupport.awaitDrained(pg, http);
                 double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
@@ -78,7 +75,6 @@ public final class IngestBench {
                 }
                 BenchSupport.Cpu cpu2 = BenchSupport.Cpu.of(engine);
                 BenchSupport.Wal wal2 = BenchSupport.Wal.of(pg);
-                double deferred2 = BenchSupport.metric(mgmt, "engine_inbox_turns_deferred_total");
                 long pendingAfter = BenchSupport.pendingEvents(pg, http);
                 DeliverSteps.printStatements(pg, "engine_" + http, (int) Math.round(steady.perSecond * (LEAD_IN_SECONDS + Math.max(10, seconds))),
                         "phase 2 and its lead-in");
@@ -94,8 +90,7 @@ public final class IngestBench {
                         + "; " + wal1.perItem(wal0, phase1));
                 System.out.printf("phase 1's events all processed %.1f s after it ended; per event, accepted and processed: %s; %s%n",
                         drainSeconds, cpuDrained.perItem(cpu0, phase1), walDrained.perItem(wal0, phase1));
-                System.out.printf("inbox turns let pass for webhooks (IntakeFirst): %.0f in phase 1, %.0f from its end to phase 2's; events not yet processed at phase 2's end: %d%n",
-                        deferred1 - deferred0, deferred2 - deferred1, pendingAfter);
+                System.out.printf("events not yet processed at phase 2's end: %d%n", pendingAfter);
                 System.out.println("phase 2 per accepted event (its lead-in too; sender warmed up, phase 1 processed before it): "
                         + cpu2.perItem(cpuSteady, (int) Math.round(steady.perSecond * (LEAD_IN_SECONDS + Math.max(10, seconds))))
                         + "; " + wal2.perItem(walSteady, (int) Math.round(steady.perSecond * (LEAD_IN_SECONDS + Math.max(10, seconds)))));

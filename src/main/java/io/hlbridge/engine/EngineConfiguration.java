@@ -37,7 +37,6 @@ import io.hlbridge.engine.work.RetryNow;
 import io.hlbridge.engine.work.HistoryRetention;
 import io.hlbridge.engine.work.ActionWorkers;
 import io.hlbridge.engine.work.InboxWorker;
-import io.hlbridge.engine.work.IntakeFirst;
 import io.hlbridge.engine.work.QuietActions;
 import io.hlbridge.engine.work.TurnGap;
 import io.hlbridge.engine.work.WakeUp;
@@ -215,7 +214,6 @@ public class EngineConfiguration implements CamelConfiguration {
         ActionWorkers workers = new ActionWorkers(context, dataSource, shutdown::isStopping, actionsWakeUp::ring);
         registry.bind("actionWorkers", workers);
         registry.bind("inboxWorker", new InboxWorker(dataSource, deriver, dispatch, workers));
-        registry.bind("intakeFirst", IntakeFirst.of(context, new EngineMetrics(context)));
         registry.bind("inboxWakeUp", new WakeUp(context, "seda:store-event-accepted?size=1"));
         registry.bind("actionsWakeUp", actionsWakeUp);
         registry.bind("inboxTurns", new TurnGap(TURN_GAP));

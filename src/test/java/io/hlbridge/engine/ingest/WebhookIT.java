@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hlbridge.engine.api.Json;
 import io.hlbridge.engine.support.EngineUnderTest;
 import io.hlbridge.engine.support.Webhooks;
-import io.hlbridge.engine.work.IntakeFirst;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,34 +53,6 @@ class WebhookIT {
     String inboxStatus(String webhookId) {
         return engine.jdbi().withHandle(h -> h.createQuery("SELECT status FROM inbox_event WHERE webhook_id = :id")
                 .bind("id", webhookId).mapTo(String.class).one());
-    }
-
-    @Test
-    void webhooksWaitingForTheirStoreCountAsInFlightForIntakeFirst() throws Exception {
-        // a renamed route would be counted as 0 in flight for ever, and the inbox would never yield
-        for (String route : IntakeFirst.WEBHOOK_ROUTES) {
-            assertThat(engine.context().getRoute(route)).as("route %s", route).isNotNull();
-        }
-        IntakeFirst intakeFirst = IntakeFirst.of(engine.context(), new io.hlbridge.engine.EngineMetrics(engine.context()));
-        assertThat(intakeFirst.webhooksInFlight()).isZero();
-        ExecutorService pool = Executors.newFixedThreadPool(12);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try (org.jdbi.v3.core.Handle lock = engine.jdbi().open()) {
-            // the webhooks' inserts wait for this lock, so the requests stay inside their route
-            lock.begin();
-            lock.execute("LOCK TABLE inbox_event IN EXCLUSIVE MODE");
-            for (int i = 0; i < 12; i++) {
-                String id = "evt_inflight_" + i;
-                answers.add(pool.submit(() -> deliver(id, Webhooks.order("inflight" + id + "@example.com", "o-" + id, "prod_1"))));
-            }
-            Awaitility.await().atMost(Duration.ofSeconds(20)).until(intakeFirst::webhooksInFlight, n -> n == 12);
-            lock.rollback();
-        }
-        for (Future<HttpResponse<String>> answer : answers) {
-            assertThat(answer.get().statusCode()).isEqualTo(202);
-        }
-        pool.shutdown();
-        assertThat(intakeFirst.webhooksInFlight()).as("all answered").isZero();
     }
 
     @Test
