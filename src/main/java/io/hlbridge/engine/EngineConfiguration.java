@@ -61,7 +61,6 @@ import io.hlbridge.engine.sources.SourceStore;
 import io.hlbridge.engine.sources.SourcesApi;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
