@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -142,13 +143,17 @@ class ConsoleRulesBrowserIT {
 
         // the log: names, product names, statuses in words
         browser.openTab("tab-logs");
+        By succeeded = By.cssSelector("#log-rows tr[data-kind='action'][data-status='succeeded']");
         new WebDriverWait(browser.driver, Duration.ofSeconds(30), Duration.ofMillis(500)).until(d -> {
             browser.click(By.id("log-search"));
-            return !d.findElements(By.cssSelector("#log-rows tr[data-kind='action'][data-status='succeeded']")).isEmpty();
+            return !d.findElements(succeeded).isEmpty();
         });
-        WebElement action = all(By.cssSelector("#log-rows tr[data-kind='action'][data-status='succeeded']")).get(0);
-        assertThat(action.getText()).contains("Product Purchased → Add tags in Main HighLevel", "Succeeded");
-        assertThat(action.getText()).containsAnyOf("Course X", "The E-book");
+        // the last click's search may re-render the rows after they were seen: read the text once it holds still
+        String action = new WebDriverWait(browser.driver, Duration.ofSeconds(10), Duration.ofMillis(200))
+                .ignoring(StaleElementReferenceException.class)
+                .until(d -> d.findElement(succeeded).getText());
+        assertThat(action).contains("Product Purchased → Add tags in Main HighLevel", "Succeeded");
+        assertThat(action).containsAnyOf("Course X", "The E-book");
         assertThat(new Select(browser.driver.findElement(By.id("log-status"))).getOptions())
                 .extracting(WebElement::getText).contains("Succeeded", "Failed", "Canceled").doesNotContain("succeeded");
         assertThat(new Select(browser.driver.findElement(By.id("log-action"))).getOptions())
