@@ -1,5 +1,7 @@
 package io.hlbridge.engine.integrations;
 
+import static io.hlbridge.engine.integrations.IntegrationStore.notFound;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hlbridge.engine.api.HttpReplies;
@@ -124,10 +126,6 @@ public final class IntegrationApi {
         String marketplaceId = exchange.getMessage().getHeader("marketplaceId", String.class);
         String id = exchange.getMessage().getHeader("integrationId", String.class);
         return store.find(marketplaceId, id).orElseThrow(() -> notFound(id));
-    }
-
-    private static ProblemException notFound(String id) {
-        return ProblemException.notFound("no integration with id '" + id + "' in this marketplace");
     }
 
     static String requiredName(ObjectNode body) {

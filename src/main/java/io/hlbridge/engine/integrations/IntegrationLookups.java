@@ -89,7 +89,7 @@ public final class IntegrationLookups {
                     + (e.reason() == null ? "" : " (" + e.reason() + ")"));
         }
         if (caught instanceof UnknownIntegration) {
-            throw ProblemException.notFound("no integration with id '" + integrationId + "' in this marketplace");
+            throw IntegrationStore.notFound(integrationId);
         }
         if (caught instanceof HighLevelFailure || caught instanceof HighLevelUnavailable) {
             throw new ProblemException(502, "HighLevel error", caught.getMessage());
@@ -136,7 +136,7 @@ public final class IntegrationLookups {
         String marketplaceId = exchange.getMessage().getHeader("marketplaceId", String.class);
         String id = exchange.getMessage().getHeader("integrationId", String.class);
         Integration integration = store.find(marketplaceId, id)
-                .orElseThrow(() -> ProblemException.notFound("no integration with id '" + id + "' in this marketplace"));
+                .orElseThrow(() -> IntegrationStore.notFound(id));
         if (!Integration.CONNECTED.equals(integration.status()) || integration.locationId() == null) {
             throw new ProblemException(409, "Integration not connected", "integration " + id + " is "
                     + integration.status() + "; it must be connected with OAuth before HighLevel can be asked");

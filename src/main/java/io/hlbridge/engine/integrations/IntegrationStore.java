@@ -132,7 +132,7 @@ public final class IntegrationStore {
                     .bind("seconds", STATE_LIFETIME.toSeconds()).bind("origin", returnOrigin.orElse(null)).execute());
         } catch (UnableToExecuteStatementException e) {
             if (SqlErrors.isForeignKeyViolation(e)) {
-                throw ProblemException.notFound("no integration with id '" + integrationId + "' in this marketplace");
+                throw notFound(integrationId);
             }
             throw e;
         }
@@ -301,6 +301,11 @@ public final class IntegrationStore {
             return ProblemException.notFound("no marketplace with id '" + marketplaceId + "'");
         }
         return e;
+    }
+
+    /** The API's answer for an integration id that this marketplace does not have (404). */
+    public static ProblemException notFound(String integrationId) {
+        return ProblemException.notFound("no integration with id '" + integrationId + "' in this marketplace");
     }
 
     static String accessAad(String id) {

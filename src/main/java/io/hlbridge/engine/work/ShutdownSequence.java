@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
  * {@link io.hlbridge.engine.api.HttpFallbacks}), and no action is started any more. Camel's
  * graceful shutdown then stops the timers (nothing more is claimed) and lets what runs finish: the
  * HighLevel calls in flight, for up to {@code camel.main.shutdown-timeout}. The jobs claimed (or handed
- * off by an inbox batch) but not started — those waiting in {@code seda:action-workers} — are handed back as the workers reach them:
- * their lease is released, so another replica takes them at once instead of after
- * {@link ActionQueue#LEASE_SECONDS}.
+ * off by an inbox batch) but not started — those waiting in {@code seda:action-workers} — are handed
+ * back as the workers reach them: their lease is released, so another replica takes them at once
+ * instead of after {@link ActionQueue#LEASE_SECONDS}.
  */
 public final class ShutdownSequence extends SimpleEventNotifierSupport {
     private static final Logger LOG = LoggerFactory.getLogger(ShutdownSequence.class);
