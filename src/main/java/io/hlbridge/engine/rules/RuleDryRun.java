@@ -90,8 +90,7 @@ public final class RuleDryRun {
                 rule.tags(), t.trigger(), "dry-run", t.productId(), t.customer(), source, 0, null, null, location,
                 "connected", null, null, null, action.params().render(rule.params(), values), Json.MAPPER.valueToTree(values));
         Exchange exchange = new DefaultExchange(camel);
-        exchange.setProperty(ActionExchange.JOB, job);
-        exchange.setProperty("action", job.action());
+        ActionExchange.start(exchange, job);
         exchange.setProperty(RECORDED, recorded);
         Exchange done = producer().send("direct:action-" + rule.action(), exchange);
         if (done.getException() != null) {

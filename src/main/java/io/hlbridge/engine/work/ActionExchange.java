@@ -8,6 +8,13 @@ import org.apache.camel.Exchange;
 /** The exchange properties an action carries through the HighLevel routes, in one place. */
 public final class ActionExchange {
     public static final String JOB = "actionJob";
+    /** The job's action, which routes it to its route (direct:action-${exchangeProperty.action}). */
+    public static final String ACTION = "action";
+    /**
+     * Whether the rule gives tags, for an action route to ask as ${exchangeProperty.ruleHasTags}: a plain
+     * property, where ${exchangeProperty.actionJob.tags…} would make Camel introspect the job at every call.
+     */
+    public static final String RULE_HAS_TAGS = "ruleHasTags";
     public static final String CALLS = "calls";
     public static final String CONTACT_ID = "contactId";
     public static final String CONTACT_FROM_CACHE = "contactFromCache";
@@ -25,6 +32,13 @@ public final class ActionExchange {
     public static final String SLOT_USED = "slotUsed";
 
     private ActionExchange() {
+    }
+
+    /** The properties an attempt of {@code job} starts with (also a rules dry run's). */
+    public static void start(Exchange exchange, ActionJob job) {
+        exchange.setProperty(JOB, job);
+        exchange.setProperty(ACTION, job.action());
+        exchange.setProperty(RULE_HAS_TAGS, !job.tags().isEmpty());
     }
 
     public static ActionJob job(Exchange exchange) {

@@ -42,8 +42,7 @@ public final class ActionOutcomes {
     /** The body is a claimed or handed-off job; its integration must be usable. */
     public void begin(Exchange exchange) {
         ActionJob job = exchange.getMessage().getBody(ActionJob.class);
-        exchange.setProperty(ActionExchange.JOB, job);
-        exchange.setProperty("action", job.action());
+        ActionExchange.start(exchange, job);
         if (!"connected".equals(job.integrationStatus())) {
             throw new IntegrationNeedsReconnect(job.integrationId(), job.integrationStatus(),
                     "the integration is " + job.integrationStatus());

@@ -56,6 +56,11 @@ public final class ActionWorkers implements IntSupplier {
         return Math.max(0, Math.min(MOST, idle));
     }
 
+    /** Passes the jobs an inbox batch leased for the workers to them ({@link #take}). */
+    public void takeHandedOff(InboxWorker.Processed batch) {
+        take(batch.handedOff());
+    }
+
     /** Passes leased jobs to the workers; those their queue refuses are handed back to the table at once, for a claim. */
     public void take(List<ActionJob> jobs) {
         if (jobs.isEmpty()) {
