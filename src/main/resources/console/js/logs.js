@@ -97,6 +97,8 @@ export async function renderLogs(panel) {
 
   let cursor = null;
   let loaded = [];
+  // only the newest search may draw: an earlier one answered late would show rows its filters no longer ask for
+  let searches = 0;
   const filters = () => {
     const data = Object.fromEntries(new FormData(form).entries());
     data.since = isoFromLocal(data.since);
@@ -107,8 +109,9 @@ export async function renderLogs(panel) {
     const params = filters();
     lastFilters = params;
     if (!append) cursor = null;
+    const search = ++searches;
     const page = await attempt(() => api('GET', mp(`/logs${query({ ...params, cursor: append ? cursor : null })}`)), form);
-    if (!page) return;
+    if (!page || search !== searches) return;
     loaded = append ? loaded.concat(page.items || []) : (page.items || []);
     if (loaded.length === 0) clear(rows, h('tr', {}, h('td', { colspan: String(COLUMNS.length), class: 'empty', 'data-label': 'Log' }, 'No log entry matches.')));
     else clear(rows, groups(loaded).map((g) => groupRows(g, names, () => load(false))));
