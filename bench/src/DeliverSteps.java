@@ -57,7 +57,8 @@ public final class DeliverSteps {
                 warmUpSeconds, warmUpRate, stepSeconds, Arrays.toString(rates), connections, BenchSupport.loadAverage());
 
         speed = MachineSpeed.start();
-        try (EmbeddedPostgres pg = BenchSupport.postgres("steps-pg");
+        try (Neighbour neighbour = Neighbour.fromEnvironment();
+             EmbeddedPostgres pg = BenchSupport.postgres("steps-pg");
              SandboxChild hl = SandboxChild.start(1_000_000, 10_000)) {
             int http = BenchSupport.freePort();
             int mgmt = BenchSupport.freePort();

@@ -102,7 +102,7 @@ final class MachineSpeed implements AutoCloseable {
     }
 
     /** One random cycle through all the slots (Sattolo), so that every read depends on the one before. */
-    private static int[] cycle(int n) {
+    static int[] cycle(int n) {
         int[] next = new int[n];
         for (int i = 0; i < n; i++) {
             next[i] = i;
