@@ -97,8 +97,10 @@ export async function renderLogs(panel) {
 
   let cursor = null;
   let loaded = [];
-  // only the newest search may draw: an earlier one answered late would show rows its filters no longer ask for
+  // only the newest search may draw (or show an error): an earlier one answered late would show rows its filters
+  // no longer ask for; "Load more" pages on with the filters of the rows shown, not with a form changed since
   let searches = 0;
+  let shown = {};
   const filters = () => {
     const data = Object.fromEntries(new FormData(form).entries());
     data.since = isoFromLocal(data.since);
@@ -106,12 +108,17 @@ export async function renderLogs(panel) {
     return data;
   };
   const load = async (append) => {
-    const params = filters();
+    const params = append ? shown : filters();
     lastFilters = params;
-    if (!append) cursor = null;
+    if (!append) {
+      cursor = null;
+      more.hidden = true;
+    }
     const search = ++searches;
-    const page = await attempt(() => api('GET', mp(`/logs${query({ ...params, cursor: append ? cursor : null })}`)), form);
+    const page = await attempt(() => api('GET', mp(`/logs${query({ ...params, cursor: append ? cursor : null })}`))
+      .catch((e) => { if (search !== searches) return null; throw e; }), form);
     if (!page || search !== searches) return;
+    shown = params;
     loaded = append ? loaded.concat(page.items || []) : (page.items || []);
     if (loaded.length === 0) clear(rows, h('tr', {}, h('td', { colspan: String(COLUMNS.length), class: 'empty', 'data-label': 'Log' }, 'No log entry matches.')));
     else clear(rows, groups(loaded).map((g) => groupRows(g, names, () => load(false))));
