@@ -5,15 +5,17 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A busy neighbour on the benchmark's cores, for measuring the engine on a slow hour on purpose instead
- * of waiting for one: {@code BENCH_NEIGHBOUR=<cores>} (e.g. 0.5) runs, in a process of its own, that much
- * CPU of memory-bound work (dependent reads at random places of a 64 MiB array per thread, which also
- * pushes the engine's and PostgreSQL's data out of the shared caches), in 10 ms periods: each of its
- * threads (one per started core) uses {@code cores / threads} of a period in CPU time, then sleeps. It starts
- * before the engine and runs until the benchmark ends, then prints how much CPU it got. It takes CPU from the
- * benchmark's processes as a slow hour of this VM's shared host does (the engine and PostgreSQL get less
- * done per second), but it does not show in MachineSpeed's probe, which counts only its own CPU time: a slow
- * host made that probe's memory work take 7–10 ms instead of 4–6, this neighbour leaves it as it was.
+ * A busy neighbour on the benchmark's cores, for measuring the engine with less of the machine on purpose
+ * instead of waiting for a slow hour: {@code BENCH_NEIGHBOUR=<cores>} (e.g. 0.5) runs, in a process of its
+ * own, memory-bound work (dependent reads at random places of a 64 MiB array per thread, which also pushes the
+ * engine's and PostgreSQL's data out of the shared caches) asking for that much CPU. It works in 10 ms periods:
+ * each of its threads (one per started core) uses {@code cores / threads} of a period in CPU time, then sleeps;
+ * on a full machine it gets less. It starts before the engine and runs until the benchmark ends (or dies with
+ * it), then prints how much CPU it got, its start-up included (about a second of CPU per thread).
+ *
+ * It takes cores, as a busy host does: the engine and PostgreSQL get less done per second. It does not make
+ * the host slower, and it does not show in MachineSpeed's probe, which counts only its own CPU time (a slow
+ * host made the probe's memory work take 7–10 ms instead of 4–6; this neighbour leaves it as it was).
  */
 final class Neighbour implements AutoCloseable {
     private static final int PERIOD_NANOS = 10_000_000;
@@ -37,7 +39,7 @@ final class Neighbour implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process p = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "Neighbour", String.valueOf(share)).inheritIO().start();
-        System.out.printf(Locale.ROOT, "neighbour (BENCH_NEIGHBOUR, its own process, pid %d): %.2f of a core of memory-bound work, "
+        System.out.printf(Locale.ROOT, "neighbour (BENCH_NEIGHBOUR, its own process, pid %d): memory-bound work asking for %.2f of a core, "
                 + "in 10 ms periods, from before the engine starts to the end%n", p.pid(), share);
         return new Neighbour(p);
     }
@@ -49,9 +51,16 @@ final class Neighbour implements AutoCloseable {
         System.out.printf(Locale.ROOT, "neighbour: %.2f of a core on average over its %.0f s%n", cpu / ((System.nanoTime() - startNanos) / 1e9),
                 (System.nanoTime() - startNanos) / 1e9);
         process.destroy();
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // a benchmark killed without closing it (Ctrl-C, a crash) must not leave its cores busy
+        ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)));
         double share = Double.parseDouble(args[0]);
         int threads = (int) Math.ceil(share);
         long busyNanos = (long) (PERIOD_NANOS * share / threads);
