@@ -87,6 +87,7 @@ class ActionOutcomesTest {
         new ActionOutcomes(null).begin(connected);
         assertThat(ActionExchange.job(connected)).isEqualTo(firstAttempt());
         assertThat(connected.getProperty("action")).isEqualTo("add_tags");
+        assertThat(connected.getProperty(ActionExchange.RULE_HAS_TAGS)).as("its rule gives a tag").isEqualTo(true);
     }
 
     @Test
