@@ -90,11 +90,11 @@ public final class InboxWorker {
     }
 
     /**
-     * What a batch did: the events it processed, the jobs it queued and leased for this replica's action
-     * workers (to be passed to them: the batch is committed), whether it queued others, which wait
-     * for a claim, and whether it was full (as many events as it could take: more are waiting).
+     * What a batch did: the jobs it queued and leased for this replica's action workers (to be passed to
+     * them: the batch is committed), whether it queued others, which wait for a claim, and whether it was
+     * full (as many events as it could take: more are waiting).
      */
-    public record Processed(int events, List<ActionJob> handedOff, boolean jobsLeftForClaim, boolean full) {
+    public record Processed(List<ActionJob> handedOff, boolean jobsLeftForClaim, boolean full) {
     }
 
     /*
@@ -128,23 +128,23 @@ public final class InboxWorker {
             return Sql.inTransaction(dataSource, c -> {
                 List<ClaimedEvent> events = Sql.list(c, claimAndComplete(limit), InboxWorker::claimed);
                 TriggerDispatch.Batch.Queued queued = deriveDispatchAndCommit(c, events, events.isEmpty() ? 0 : workersRoom.getAsInt());
-                return new Processed(events.size(), queued.handedOff(), queued.leftForClaim(), events.size() == limit);
+                return new Processed(queued.handedOff(), queued.leftForClaim(), events.size() == limit);
             });
         } catch (RuntimeException batchFailed) {
             if (SqlErrors.isDatabaseUnavailable(batchFailed)) {
                 throw batchFailed; // no event is at fault: the next tick tries again (routes/errors.camel.yaml)
             }
             LOG.warn("A batch of store events failed ({}); processing them one at a time", batchFailed.getMessage());
-            int processed = 0;
+            boolean anyProcessed = false;
             List<ClaimedEvent> claimed = claim(limit);
             for (ClaimedEvent e : claimed) {
                 try {
-                    processed += process(e) ? 1 : 0;
+                    anyProcessed |= process(e);
                 } catch (RuntimeException failed) {
                     LOG.warn("Store event {} failed, retried after its lease: {}", e.webhookId(), failed.getMessage());
                 }
             }
-            return new Processed(processed, List.of(), processed > 0, claimed.size() == limit);
+            return new Processed(List.of(), anyProcessed, claimed.size() == limit);
         }
     }
 
